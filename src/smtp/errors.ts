@@ -1,0 +1,135 @@
+import type { Reply } from './reply.js';
+
+/** Where in the session a failure happened; names the step a user can act on. */
+export type SmtpPhase =
+  | 'input'
+  | 'connect'
+  | 'greeting'
+  | 'ehlo'
+  | 'starttls'
+  | 'auth'
+  | 'mail'
+  | 'rcpt'
+  | 'data'
+  | 'message'
+  | 'quit';
+
+export interface SmtpErrorDetails {
+  phase: SmtpPhase;
+  /** The command as it was sent, with secrets redacted (e.g. `AUTH PLAIN [redacted]`). */
+  command?: string;
+  /** The reply that caused the failure, already redacted. */
+  reply?: Reply;
+  /** True when trying again later may succeed (4yz replies, timeouts, dropped connections). */
+  transient?: boolean;
+  cause?: unknown;
+}
+
+/**
+ * Base of every error the client throws. It carries the evidence: the phase, the command, the
+ * reply code, the RFC 3463 enhanced code and the server's lines.
+ */
+export class SmtpError extends Error {
+  override readonly name: string = 'SmtpError';
+  readonly phase: SmtpPhase;
+  readonly command: string | undefined;
+  readonly reply: Reply | undefined;
+  readonly transient: boolean;
+
+  constructor(message: string, details: SmtpErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.phase = details.phase;
+    this.command = details.command;
+    this.reply = details.reply;
+    this.transient = details.transient ?? false;
+  }
+
+  get code(): number | undefined {
+    return this.reply?.code;
+  }
+
+  get enhancedCode(): string | undefined {
+    return this.reply?.enhancedCode;
+  }
+
+  get isTransient(): boolean {
+    return this.transient;
+  }
+
+  get isPermanent(): boolean {
+    return !this.transient;
+  }
+}
+
+/** Bad options or message given to the client; raised before any connection is opened. */
+export class SmtpInputError extends SmtpError {
+  override readonly name = 'SmtpInputError';
+  constructor(message: string, cause?: unknown) {
+    super(message, { phase: 'input', cause });
+  }
+}
+
+/** The server answered with a code the client did not expect at this step. */
+export class SmtpReplyError extends SmtpError {
+  override readonly name = 'SmtpReplyError';
+}
+
+/** The server broke the protocol: malformed or oversized reply, bytes where none may be. */
+export class SmtpProtocolError extends SmtpError {
+  override readonly name = 'SmtpProtocolError';
+}
+
+/** The TCP connection failed, was closed, or a proxy refused the tunnel. */
+export class SmtpConnectionError extends SmtpError {
+  override readonly name = 'SmtpConnectionError';
+}
+
+/** A step took longer than its timeout, or the overall deadline passed. */
+export class SmtpTimeoutError extends SmtpError {
+  override readonly name = 'SmtpTimeoutError';
+  get isTimeout(): boolean {
+    return true;
+  }
+}
+
+/** TLS could not be established or verified, or STARTTLS was required but not available. */
+export class SmtpTlsError extends SmtpError {
+  override readonly name = 'SmtpTlsError';
+}
+
+/** Authentication failed or could not be attempted safely. */
+export class SmtpAuthError extends SmtpError {
+  override readonly name = 'SmtpAuthError';
+}
+
+/** What a step accepts: a whole code (`250`) or a class prefix (`'2'` means any 2yz). */
+export type ExpectedCode = number | '2' | '3';
+
+function matches(code: number, expected: ExpectedCode): boolean {
+  return typeof expected === 'number' ? code === expected : String(code)[0] === expected;
+}
+
+function describeReply(reply: Reply): string {
+  return reply.lines.map((line) => `${reply.code} ${line}`.trimEnd()).join(' / ');
+}
+
+/**
+ * The one place where a reply is compared with what a step expected (see STYLE.md). Returns
+ * the reply when it matches, otherwise throws an error naming the command and quoting the
+ * server. A 4yz reply (and 421 in particular) is transient; 5yz is permanent.
+ */
+export function expectReply(
+  reply: Reply,
+  expected: ExpectedCode | readonly ExpectedCode[],
+  context: { phase: SmtpPhase; command: string; errorType?: typeof SmtpReplyError },
+): Reply {
+  const accepted: readonly ExpectedCode[] = Array.isArray(expected) ? expected : [expected];
+  if (accepted.some((code) => matches(reply.code, code))) return reply;
+  const ErrorType = context.errorType ?? SmtpReplyError;
+  throw new ErrorType(`${context.command} failed: the server replied ${describeReply(reply)}`, {
+    phase: context.phase,
+    command: context.command,
+    reply,
+    transient: reply.code >= 400 && reply.code < 500,
+  });
+}
