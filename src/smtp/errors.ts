@@ -14,6 +14,14 @@ export type SmtpPhase =
   | 'message'
   | 'quit';
 
+/**
+ * Whether the message may have reached its recipients when a send failed. `unknown` means the
+ * connection broke after the final dot was written, before the server answered: the server may
+ * have accepted it (RFC 5321 4.5.3.2.6), so retrying could deliver it twice. `partial` means an
+ * earlier transaction of the same send (after a 452 split) was delivered.
+ */
+export type DeliveryOutcome = 'not-delivered' | 'unknown' | 'partial';
+
 export interface SmtpErrorDetails {
   phase: SmtpPhase;
   /** The command as it was sent, with secrets redacted (e.g. `AUTH PLAIN [redacted]`). */
@@ -35,6 +43,10 @@ export class SmtpError extends Error {
   readonly command: string | undefined;
   readonly reply: Reply | undefined;
   readonly transient: boolean;
+  /** Set by the transaction when it knows more than "nothing was delivered". */
+  outcome: DeliveryOutcome = 'not-delivered';
+  /** Recipients an earlier transaction of this send delivered to (`outcome: 'partial'`). */
+  delivered: readonly string[] = [];
 
   constructor(message: string, details: SmtpErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -71,7 +83,19 @@ export class SmtpInputError extends SmtpError {
 
 /** The server answered with a code the client did not expect at this step. */
 export class SmtpReplyError extends SmtpError {
-  override readonly name = 'SmtpReplyError';
+  override readonly name: string = 'SmtpReplyError';
+}
+
+/** One recipient and what the server answered to its RCPT TO. */
+export interface RecipientReply {
+  address: string;
+  reply: Reply;
+}
+
+/** No recipient was accepted, so nothing was delivered; `rejected` names each with its reply. */
+export class SmtpRecipientsError extends SmtpReplyError {
+  override readonly name = 'SmtpRecipientsError';
+  rejected: readonly RecipientReply[] = [];
 }
 
 /** The server broke the protocol: malformed or oversized reply, bytes where none may be. */
@@ -121,7 +145,11 @@ function describeReply(reply: Reply): string {
 export function expectReply(
   reply: Reply,
   expected: ExpectedCode | readonly ExpectedCode[],
-  context: { phase: SmtpPhase; command: string; errorType?: typeof SmtpReplyError },
+  context: {
+    phase: SmtpPhase;
+    command: string;
+    errorType?: new (message: string, details: SmtpErrorDetails) => SmtpError;
+  },
 ): Reply {
   const accepted: readonly ExpectedCode[] = Array.isArray(expected) ? expected : [expected];
   if (accepted.some((code) => matches(reply.code, code))) return reply;

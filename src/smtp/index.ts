@@ -1,0 +1,23 @@
+// The SMTP client's public surface. It knows nothing of MIME or GitHub: it delivers bytes.
+export { sendMail, verifyConnection } from './send-mail.js';
+export type { SendResult, SessionReport } from './send-mail.js';
+export type { AuthOptions, DsnOptions, SendMailOptions, ServerOptions } from './options.js';
+export type { TlsMode, TlsSettings, TlsInfo } from './tls.js';
+export type { Timeouts } from './timeouts.js';
+export { defaultTimeouts } from './timeouts.js';
+export type { TranscriptEntry } from './transcript.js';
+export type { Reply } from './reply.js';
+export { formatReply } from './reply.js';
+export { AUTH_MECHANISM_NAMES, type AuthMechanismName } from './auth/index.js';
+export {
+  SmtpError,
+  SmtpInputError,
+  SmtpReplyError,
+  SmtpRecipientsError,
+  SmtpProtocolError,
+  SmtpConnectionError,
+  SmtpTimeoutError,
+  SmtpTlsError,
+  SmtpAuthError,
+} from './errors.js';
+export type { DeliveryOutcome, RecipientReply, SmtpPhase } from './errors.js';

@@ -1,0 +1,206 @@
+import {
+  authenticate,
+  chooseMechanism,
+  createMechanism,
+  secretFormsOf,
+  type AuthChannel,
+  type AuthMechanismName,
+} from './auth/index.js';
+import {
+  HELO_CAPABILITIES,
+  capabilitiesFromHelo,
+  parseEhlo,
+  type Capabilities,
+} from './capabilities.js';
+import {
+  ehloCommand,
+  formatCommand,
+  formatSaslResponse,
+  heloCommand,
+  quitCommand,
+  startTlsCommand,
+} from './commands.js';
+import { SmtpConnection } from './connection.js';
+import { defaultEhloName } from './ehlo-name.js';
+import { SmtpAuthError, SmtpTlsError, expectReply, type SmtpPhase } from './errors.js';
+import type { CheckedConnection } from './options.js';
+import type { Reply } from './reply.js';
+import type { TlsInfo } from './tls.js';
+import type { Transcript } from './transcript.js';
+
+/** One command on the wire: its bytes, and how it appears in the transcript and in errors. */
+export interface Command {
+  bytes: Uint8Array;
+  line: string;
+}
+
+/**
+ * An open, greeted, (when asked) encrypted and authenticated SMTP session: everything before
+ * the mail transaction. It holds what the server offered in its last EHLO reply.
+ */
+export class SmtpSession {
+  readonly #connection: SmtpConnection;
+  readonly #options: CheckedConnection;
+  #capabilities: Capabilities = HELO_CAPABILITIES;
+  #authMechanism: AuthMechanismName | undefined;
+
+  private constructor(connection: SmtpConnection, options: CheckedConnection) {
+    this.#connection = connection;
+    this.#options = options;
+  }
+
+  /** Connects, waits for the greeting, says EHLO, upgrades with STARTTLS and authenticates. */
+  static async open(options: CheckedConnection, transcript: Transcript): Promise<SmtpSession> {
+    const connection = await SmtpConnection.open({ ...options, transcript });
+    const session = new SmtpSession(connection, options);
+    try {
+      await session.#establish(transcript);
+      return session;
+    } catch (error) {
+      connection.destroy();
+      throw error;
+    }
+  }
+
+  get capabilities(): Capabilities {
+    return this.#capabilities;
+  }
+
+  get tlsInfo(): TlsInfo | undefined {
+    return this.#connection.tlsInfo;
+  }
+
+  get authMechanism(): AuthMechanismName | undefined {
+    return this.#authMechanism;
+  }
+
+  get connection(): SmtpConnection {
+    return this.#connection;
+  }
+
+  get timeouts(): CheckedConnection['timeouts'] {
+    return this.#options.timeouts;
+  }
+
+  /** Sends one command and returns its reply, unchecked: the caller compares it. */
+  async command(command: Command, phase: SmtpPhase, timeoutMs?: number): Promise<Reply> {
+    await this.#connection.write(command.bytes, [{ text: command.line }], {
+      phase,
+      command: command.line,
+    });
+    return this.read(phase, command.line, timeoutMs);
+  }
+
+  /** Reads the next reply, for a command already sent (pipelining reads after one write). */
+  read(phase: SmtpPhase, command: string, timeoutMs?: number): Promise<Reply> {
+    const wait = timeoutMs ?? this.#options.timeouts.command;
+    return this.#connection.readReply({ phase, command, timeoutMs: wait });
+  }
+
+  /**
+   * Ends the session politely (RFC 5321 4.1.1.10). A failure here cannot undo what the server
+   * already accepted, so it is returned as a warning instead of thrown.
+   */
+  async quit(alreadySent = false): Promise<string | undefined> {
+    try {
+      const reply = alreadySent
+        ? await this.read('quit', 'QUIT')
+        : await this.command(commandOf(quitCommand(), 'QUIT'), 'quit');
+      expectReply(reply, '2', { phase: 'quit', command: 'QUIT' });
+      await this.#connection.close();
+      return undefined;
+    } catch (error) {
+      this.#connection.destroy();
+      return `QUIT did not complete cleanly: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  destroy(): void {
+    this.#connection.destroy();
+  }
+
+  async #establish(transcript: Transcript): Promise<void> {
+    // RFC 5321 3.1: the client waits for the 220 greeting before sending anything.
+    const greeting = await this.read('greeting', 'the greeting', this.#options.timeouts.greeting);
+    expectReply(greeting, 220, { phase: 'greeting', command: 'the greeting (connection opened)' });
+    const { tls, auth } = this.#options;
+    await this.#hello(tls === 'starttls' || auth !== undefined);
+    if (tls === 'starttls') await this.#startTls();
+    if (auth !== undefined) await this.#authenticate(transcript);
+  }
+
+  /**
+   * EHLO, falling back to HELO only when the server does not know EHLO (500/502, RFC 5321
+   * 4.1.4) and only when nothing the user asked for needs an extension: a HELO session has
+   * neither STARTTLS nor AUTH, and falling back would silently drop them.
+   */
+  async #hello(extensionsRequired: boolean): Promise<void> {
+    const name = this.#options.ehloName ?? defaultEhloName(this.#connection.localAddress);
+    const reply = await this.command(commandOf(ehloCommand(name), `EHLO ${name}`), 'ehlo');
+    if ((reply.code === 500 || reply.code === 502) && !extensionsRequired) {
+      const helo = await this.command(commandOf(heloCommand(name), `HELO ${name}`), 'ehlo');
+      this.#capabilities = capabilitiesFromHelo(
+        expectReply(helo, 250, { phase: 'ehlo', command: 'HELO' }),
+      );
+      return;
+    }
+    this.#capabilities = parseEhlo(expectReply(reply, 250, { phase: 'ehlo', command: 'EHLO' }));
+  }
+
+  /** RFC 3207: required STARTTLS fails closed: not offered, refused or failed all stop here. */
+  async #startTls(): Promise<void> {
+    if (!this.#capabilities.startTls) {
+      throw new SmtpTlsError(
+        `The server does not offer STARTTLS, and tls 'starttls' requires it. If the port expects TLS from the first byte (usually 465), use tls 'implicit'; never send credentials without TLS.`,
+        { phase: 'starttls', command: 'EHLO' },
+      );
+    }
+    const reply = await this.command(commandOf(startTlsCommand(), 'STARTTLS'), 'starttls');
+    expectReply(reply, 220, { phase: 'starttls', command: 'STARTTLS', errorType: SmtpTlsError });
+    await this.#connection.upgradeToTls();
+    // RFC 3207 4.2: discard everything learned before TLS, then EHLO again.
+    this.#capabilities = HELO_CAPABILITIES;
+    await this.#hello(true);
+  }
+
+  /** RFC 4954: credentials given but no AUTH offered is an error, never an anonymous send. */
+  async #authenticate(transcript: Transcript): Promise<void> {
+    const auth = this.#options.auth;
+    if (auth === undefined) return;
+    if (this.#capabilities.auth.length === 0) {
+      throw new SmtpAuthError(
+        'Credentials were given but the server offers no AUTH mechanism, so nothing was sent. Check the port (submission is usually 587 or 465) or remove the credentials.',
+        { phase: 'auth', command: 'EHLO' },
+      );
+    }
+    const name = chooseMechanism(this.#capabilities.auth, auth.mechanism ?? 'auto');
+    const credentials = { username: auth.username, password: auth.password };
+    const secrets = secretFormsOf(credentials);
+    for (const secret of secrets) transcript.addSecret(secret);
+    await authenticate(this.#authChannel(), createMechanism(name, credentials), { secrets });
+    this.#authMechanism = name;
+  }
+
+  /** Every line after AUTH carries SASL data, so all but `*` are redacted in the transcript. */
+  #authChannel(): AuthChannel {
+    return {
+      send: async (line, sensitive) => {
+        const isAuth = /^AUTH /i.test(line);
+        const bytes = isAuth
+          ? formatCommand('AUTH', ...line.slice(5).split(' '))
+          : formatSaslResponse(line);
+        const redact = sensitive || (!isAuth && line !== '*');
+        const shown = isAuth ? line.split(' ').slice(0, 2).join(' ') : line;
+        await this.#connection.write(bytes, [{ text: line, sensitive: redact }], {
+          phase: 'auth',
+          command: shown,
+        });
+        return this.read('auth', shown);
+      },
+    };
+  }
+}
+
+export function commandOf(bytes: Uint8Array, line: string): Command {
+  return { bytes, line };
+}

@@ -1,0 +1,181 @@
+import { isIP } from 'node:net';
+import * as tls from 'node:tls';
+import { SmtpInputError, SmtpTlsError, type SmtpPhase } from './errors.js';
+
+/**
+ * How the connection is protected. Each choice trades security for reach:
+ *
+ * - `implicit`: TLS from the first byte (RFC 8314 3.3, usually port 465). Nothing is ever sent
+ *   in clear text, and an attacker on the path can only block the connection, not downgrade it.
+ *   The safest choice when the server offers it.
+ * - `starttls`: connect in clear text and upgrade with STARTTLS (RFC 3207, usually port 587).
+ *   The upgrade is REQUIRED: when the server does not offer it the session fails rather than go
+ *   on in clear text, because an attacker who strips the offer (CVE-2016-0772) would otherwise
+ *   read the password. The greeting and first EHLO are still sent unprotected.
+ * - `none`: no TLS at all. Everything, credentials included, crosses the network readable by
+ *   anyone on the path. Only for a relay on the same host or a trusted private network.
+ */
+export type TlsMode = 'implicit' | 'starttls' | 'none';
+
+/** Every TLS mode, for validating inputs. */
+export const tlsModes: readonly TlsMode[] = ['implicit', 'starttls', 'none'];
+
+export interface TlsSettings {
+  /**
+   * PEM text (not a path) of one or more private CA certificates to trust IN ADDITION to Node's
+   * default roots. Adding rather than replacing means a setting meant for a private relay cannot
+   * break a later switch to a public provider; to pin a CA, rely on the name check instead.
+   */
+  ca?: string;
+  /**
+   * The name to check the server's certificate against (and to send as SNI) when it differs
+   * from the host connected to, e.g. when the host is given as an IP address.
+   */
+  servername?: string;
+  /**
+   * Skips every certificate check: expiry, issuer and name. The connection is still encrypted
+   * but anyone on the path can impersonate the server and read the password. Last resort for
+   * a test server; never for a real one.
+   */
+  dangerouslyAcceptInvalidCertificates?: boolean;
+}
+
+/** What was negotiated, for logs. */
+export interface TlsInfo {
+  protocol: string;
+  cipher: string;
+}
+
+/** Where a TLS failure happened, so its message can name the endpoint and the likely fix. */
+export interface TlsErrorContext {
+  host: string;
+  port: number;
+  mode: TlsMode;
+  phase: SmtpPhase;
+  servername?: string | undefined;
+}
+
+const pemCertificate = /-----BEGIN CERTIFICATE-----/;
+
+/**
+ * The options for `tls.connect`: certificates verified by default against the name the user
+ * gave, SNI set, TLS 1.2 at least (RFC 8996 deprecates 1.0 and 1.1; RFC 8314 4.1 wants current
+ * TLS for submission).
+ */
+export function buildTlsOptions(host: string, settings: TlsSettings = {}): tls.ConnectionOptions {
+  const verifyName = settings.servername ?? host;
+  const options: tls.ConnectionOptions = {
+    minVersion: 'TLSv1.2',
+    rejectUnauthorized: settings.dangerouslyAcceptInvalidCertificates !== true,
+    // Node's own check, pinned to the name the user asked for: after STARTTLS there is no
+    // `host` option to fall back on, and an IP has no SNI to carry the name.
+    checkServerIdentity: (_name, cert) => tls.checkServerIdentity(verifyName, cert),
+  };
+  // RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in HostName."
+  if (isIP(verifyName) === 0) options.servername = verifyName;
+  if (settings.ca !== undefined) options.ca = [...defaultCertificates(), ...splitPem(settings.ca)];
+  return options;
+}
+
+/** Node 22+ reports the roots it uses by default, including NODE_EXTRA_CA_CERTS; 20 only the bundle. */
+function defaultCertificates(): readonly string[] {
+  const getCa = (tls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates;
+  return typeof getCa === 'function' ? getCa('default') : tls.rootCertificates;
+}
+
+function splitPem(pem: string): string[] {
+  if (!pemCertificate.test(pem)) {
+    throw new SmtpInputError(
+      'The TLS "ca" setting must hold PEM text starting with "-----BEGIN CERTIFICATE-----" ' +
+        '(the certificate itself, not a path to it).',
+    );
+  }
+  return [pem];
+}
+
+/** OpenSSL codes for "the peer did not speak TLS": a plaintext reply read as a TLS record. */
+const notTlsCodes = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+  'ERR_SSL_UNKNOWN_PROTOCOL',
+  'ERR_SSL_RECORD_LAYER_FAILURE',
+]);
+
+const untrustedCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+const oldProtocolCodes = new Set([
+  'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+  'ERR_SSL_UNSUPPORTED_PROTOCOL',
+  'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+]);
+
+/**
+ * Turns a TLS failure into an SmtpTlsError whose message says what to do. The cause keeps the
+ * original error for debugging.
+ */
+export function describeTlsError(error: unknown, context: TlsErrorContext): SmtpTlsError {
+  const code = errorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  const where = `${context.host}:${context.port}`;
+  const name = context.servername ?? context.host;
+  let advice: string;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    advice =
+      `the server's certificate is not valid for "${name}". Connect using a name the ` +
+      'certificate lists, or set the TLS servername setting to that name.';
+  } else if (code !== undefined && untrustedCodes.has(code)) {
+    advice =
+      "the server's certificate is not signed by a trusted authority. If the server uses a " +
+      'private CA, give its certificate (PEM) in the TLS ca setting.';
+  } else if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    advice = `the server's certificate is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not yet valid'}; the server's administrator must renew it (or the clock is wrong).`;
+  } else if (code !== undefined && oldProtocolCodes.has(code)) {
+    advice =
+      'the server does not support TLS 1.2 or later, which this client requires (RFC 8996). ' +
+      'The server must be upgraded.';
+  } else if (
+    (code !== undefined && notTlsCodes.has(code)) ||
+    /wrong version number|packet length too long/i.test(detail)
+  ) {
+    advice = portModeAdvice(context);
+  } else if (code === 'ECONNRESET' || code === 'EPIPE') {
+    advice = `the server closed the connection during the TLS handshake. ${portModeAdvice(context)}`;
+  } else {
+    advice = 'the TLS handshake failed.';
+  }
+  return new SmtpTlsError(`TLS with ${where} failed: ${advice} (${detail})`, {
+    phase: context.phase,
+    command: context.phase === 'starttls' ? 'STARTTLS' : undefined,
+    cause: error,
+  });
+}
+
+/** The hint for a server that answered TLS with something else, or TLS with something else. */
+export function portModeAdvice(context: Pick<TlsErrorContext, 'port' | 'mode'>): string {
+  if (context.mode === 'implicit') {
+    return (
+      `The server on port ${context.port} does not seem to speak TLS from the first byte: the ` +
+      "port and the TLS mode probably disagree. Use tls mode 'starttls' for a port that greets " +
+      'in clear text (usually 587 or 25), or port 465 for implicit TLS.'
+    );
+  }
+  return (
+    `The port and the TLS mode probably disagree: port ${context.port} may expect TLS from the ` +
+    "first byte (usually 465), which needs tls mode 'implicit'."
+  );
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = error.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { sendMail, SmtpAuthError, SmtpError } from '../../src/smtp/index.js';
+import { assertNoSecrets } from '../helpers/secrets.js';
+import {
+  buildMessage,
+  createToken,
+  splitDelivered,
+  waitForDelivery,
+  wasDelivered,
+} from './maildir.js';
+import { mta, requireMta } from './mta-settings.js';
+
+type Mechanism = NonNullable<Parameters<typeof sendMail>[0]['auth']>['mechanism'];
+
+// Postfix (smtpd_sasl_type = dovecot) with Dovecot 2.3 behind it; see test/mta/setup.sh.
+
+/** Every string a transcript or error must never carry, as is or in base64. */
+function secretsOf(user: string, password: string): string[] {
+  return [password, `\0${user}\0${password}`];
+}
+
+/** All the text an error exposes: message, stack, and own fields (reply, command, transcript). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return [error.message, error.stack ?? '', JSON.stringify({ ...error })].join('\n');
+}
+
+async function catchError(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => {
+  const tlsOptions = () => ({ ca: requireMta().ca, servername: 'localhost' });
+
+  function sendWith(
+    port: number,
+    tls: 'starttls' | 'implicit',
+    mechanism: Mechanism,
+    token: string,
+  ) {
+    const { host, user, password } = requireMta();
+    return sendMail({
+      host,
+      port,
+      tls,
+      tlsOptions: tlsOptions(),
+      auth: { username: user, password, mechanism },
+      ehloName: 'ci.smtp-notify.test',
+      envelope: { from: user, to: ['inbox@smtp-notify.test'] },
+      message: buildMessage(token),
+    });
+  }
+
+  it.each<Mechanism>(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256'])(
+    'STARTTLS on the submission port, then AUTH %s, delivers the message',
+    async (mechanism) => {
+      const { ports, user, password, maildir } = requireMta();
+      const token = createToken();
+      const result = await sendWith(ports.submission, 'starttls', mechanism, token);
+
+      expect(result.authMechanism).toBe(mechanism);
+      expect(result.tls?.protocol).toMatch(/^TLSv1\.[23]$/);
+      expect(result.reply.code).toBe(250);
+      expect(result.accepted.map((entry) => entry.address)).toEqual(['inbox@smtp-notify.test']);
+      expect(result.rejected).toEqual([]);
+      assertNoSecrets(JSON.stringify(result.transcript), secretsOf(user, password));
+      assertNoSecrets(JSON.stringify(result.warnings), secretsOf(user, password));
+      // The AUTH line is in the transcript, and only after the TLS handshake (RFC 3207 4.2).
+      const clientLines = result.transcript.filter((entry) => entry.direction === 'client');
+      const authIndex = clientLines.findIndex((entry) => /^AUTH /i.test(entry.text));
+      const starttlsIndex = clientLines.findIndex((entry) => /^STARTTLS$/i.test(entry.text));
+      expect(starttlsIndex).toBeGreaterThanOrEqual(0);
+      expect(authIndex).toBeGreaterThan(starttlsIndex);
+
+      const delivered = splitDelivered(await waitForDelivery(maildir, 'inbox', token));
+      // Postfix records the authenticated submission as ESMTPSA (RFC 3848: S = TLS, A = AUTH).
+      expect(delivered.prepended.join('\n')).toMatch(/with ESMTPSA /);
+    },
+  );
+
+  it("'auto' picks SCRAM-SHA-256, the strongest mechanism Dovecot offers", async () => {
+    const token = createToken();
+    const result = await sendWith(requireMta().ports.submission, 'starttls', 'auto', token);
+    expect(result.authMechanism).toBe('SCRAM-SHA-256');
+    await waitForDelivery(requireMta().maildir, 'inbox', token);
+  });
+
+  it('implicit TLS on the smtps port authenticates and delivers (RFC 8314)', async () => {
+    const { ports, user, password, maildir } = requireMta();
+    const token = createToken();
+    const result = await sendWith(ports.smtps, 'implicit', 'auto', token);
+    expect(result.tls?.protocol).toMatch(/^TLSv1\.[23]$/);
+    expect(result.authMechanism).toBe('SCRAM-SHA-256');
+    expect(result.transcript.some((entry) => /^STARTTLS$/i.test(entry.text))).toBe(false);
+    assertNoSecrets(JSON.stringify(result.transcript), secretsOf(user, password));
+    await waitForDelivery(maildir, 'inbox', token);
+  });
+
+  it.each<Mechanism>(['PLAIN', 'SCRAM-SHA-256'])(
+    'a wrong password with %s fails with SmtpAuthError 535 and leaks no password',
+    async (mechanism) => {
+      const { host, ports, user, password, maildir } = requireMta();
+      const wrongPassword = 'wr0ng-Pässword?';
+      const token = createToken();
+      const error = await catchError(
+        sendMail({
+          host,
+          port: ports.submission,
+          tls: 'starttls',
+          tlsOptions: tlsOptions(),
+          auth: { username: user, password: wrongPassword, mechanism },
+          envelope: { from: user, to: ['inbox@smtp-notify.test'] },
+          message: buildMessage(token),
+        }),
+      );
+
+      expect(error).toBeInstanceOf(SmtpAuthError);
+      const authError = error as SmtpAuthError;
+      expect(authError.code).toBe(535);
+      expect(authError.enhancedCode).toBe('5.7.8');
+      expect(authError.phase).toBe('auth');
+      const evidence = describeError(error);
+      assertNoSecrets(evidence, [...secretsOf(user, wrongPassword), ...secretsOf(user, password)]);
+      expect(await wasDelivered(maildir, 'inbox', token)).toBe(false);
+    },
+  );
+
+  it('a mechanism the server does not offer (XOAUTH2) is refused with an error naming it', async () => {
+    const { host, ports, user, password } = requireMta();
+    const error = await catchError(
+      sendMail({
+        host,
+        port: ports.submission,
+        tls: 'starttls',
+        tlsOptions: tlsOptions(),
+        auth: { username: user, password, mechanism: 'XOAUTH2' },
+        envelope: { from: user, to: ['inbox@smtp-notify.test'] },
+        message: buildMessage(createToken()),
+      }),
+    );
+    expect(error).toBeInstanceOf(SmtpError);
+    expect((error as SmtpError).phase).toBe('auth');
+    expect((error as SmtpError).message).toMatch(/XOAUTH2/);
+    assertNoSecrets(describeError(error), secretsOf(user, password));
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { LoginMechanism } from '../../../src/smtp/auth/index.js';
+import { SmtpAuthError } from '../../../src/smtp/errors.js';
+import { assertNoSecrets } from '../../helpers/secrets.js';
+import { thrownBy } from './scripted-channel.js';
+
+const credentials = { username: 'alice@example.test', password: 'correct horse battery' };
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+const challenge = (prompt: string): Uint8Array => Buffer.from(prompt, 'utf8');
+
+describe('LoginMechanism', () => {
+  it('has no initial response', () => {
+    expect(new LoginMechanism(credentials).initialResponse()).toBeUndefined();
+  });
+
+  it.each([
+    ['Username:', 'Password:'],
+    ['User Name', 'Password'],
+    ['username:', 'password:'],
+    ['USERNAME:', 'PASSWORD:'],
+    ['User Name:', 'Password'],
+  ])('answers the prompts %j then %j', (userPrompt, passwordPrompt) => {
+    const mechanism = new LoginMechanism(credentials);
+    expect(text(mechanism.respond(challenge(userPrompt)))).toBe('alice@example.test');
+    expect(text(mechanism.respond(challenge(passwordPrompt)))).toBe('correct horse battery');
+  });
+
+  it('cancels on a prompt it does not recognise, quoting the prompt but no secret', () => {
+    const mechanism = new LoginMechanism(credentials);
+    const error = thrownBy(() => mechanism.respond(challenge('Token:')));
+    expect(error).toBeInstanceOf(SmtpAuthError);
+    expect(error.message).toContain('Token:');
+    assertNoSecrets(error.message, [credentials.password]);
+  });
+
+  it('cancels when a prompt comes twice rather than answering in a loop', () => {
+    const mechanism = new LoginMechanism(credentials);
+    mechanism.respond(challenge('Username:'));
+    mechanism.respond(challenge('Password:'));
+    const error = thrownBy(() => mechanism.respond(challenge('Password:')));
+    expect(error).toBeInstanceOf(SmtpAuthError);
+    expect(error.message).toMatch(/password twice/);
+    assertNoSecrets(error.message, [credentials.password]);
+  });
+
+  it('quotes a hostile prompt without its control characters', () => {
+    const mechanism = new LoginMechanism(credentials);
+    const error = thrownBy(() => mechanism.respond(challenge('Who\r\n::error::x')));
+    // eslint-disable-next-line no-control-regex
+    expect(error.message).not.toMatch(/[\x00-\x1f]/);
+  });
+});
