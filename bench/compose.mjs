@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = join(import.meta.dirname, '..');
 const dir = await mkdtemp(join(root, 'node_modules', '.bench-'));
 const outfile = join(dir, 'compose.mjs');
 try {

@@ -54,7 +54,13 @@ function collect(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** Runs `work` once, sampling RSS and external memory every millisecond for the peak. */
+/**
+ * Runs `work` once and reports peak growth of RSS and of external + ArrayBuffer memory. Samples
+ * are taken every millisecond while asynchronous work runs and once more at the end, before any
+ * collection: synchronous work cannot be sampled, but nothing it allocated has been freed by
+ * then, so its end reading is an upper bound. RSS deltas are noisy (freed pages are not always
+ * returned to the system); the external figure is the steadier one.
+ */
 async function measure(work: () => number | Promise<number>): Promise<Sample> {
   collect();
   const before = process.memoryUsage();

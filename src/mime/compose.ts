@@ -18,9 +18,9 @@ const CRLF = utf8.encode('\r\n');
 
 /**
  * Composes a message. The result is 7-bit clean except for header addresses that need SMTPUTF8
- * (RFC 6532), and identical for the same input, clock and random source. Bodies are encoded
- * once and the message is concatenated once, so a 25 MB attachment costs about its base64 size
- * twice, not more.
+ * (RFC 6532), and identical for the same input, clock and random source. Chunks are gathered
+ * and copied once into a buffer of the exact size, and base64 parts are encoded straight into
+ * it, so a 25 MB attachment costs its input plus the finished message, nothing in between.
  */
 export function composeMessage(input: MessageInput, options: ComposeOptions = {}): ComposedMessage {
   const randomBytes = options.randomBytes ?? ((size: number) => cryptoRandomBytes(size));

@@ -1,4 +1,5 @@
 import type { Reply } from './reply.js';
+import type { TranscriptEntry } from './transcript.js';
 
 /** Where in the session a failure happened; names the step a user can act on. */
 export type SmtpPhase =
@@ -47,6 +48,8 @@ export class SmtpError extends Error {
   outcome: DeliveryOutcome = 'not-delivered';
   /** Recipients an earlier transaction of this send delivered to (`outcome: 'partial'`). */
   delivered: readonly string[] = [];
+  /** The redacted conversation up to the failure, for a debug log (set by sendMail). */
+  transcript: readonly TranscriptEntry[] = [];
 
   constructor(message: string, details: SmtpErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -73,11 +76,14 @@ export class SmtpError extends Error {
   }
 }
 
-/** Bad options or message given to the client; raised before any connection is opened. */
+/**
+ * Bad options or message given to the client; raised before any connection is opened, or, for
+ * what only the server's EHLO reveals (a SIZE limit, no SMTPUTF8), before MAIL (phase `mail`).
+ */
 export class SmtpInputError extends SmtpError {
   override readonly name = 'SmtpInputError';
-  constructor(message: string, cause?: unknown) {
-    super(message, { phase: 'input', cause });
+  constructor(message: string, cause?: unknown, phase: SmtpPhase = 'input') {
+    super(message, { phase, cause });
   }
 }
 

@@ -11,8 +11,9 @@ export interface EnvelopeParameters {
   warnings: string[];
 }
 
+/** The server cannot take this message as it is: refused before MAIL, so nothing is sent. */
 function refuse(message: string): never {
-  throw new SmtpInputError(message);
+  throw new SmtpInputError(message, undefined, 'mail');
 }
 
 /** RFC 1870 6: declare the size when the server has SIZE; refuse before MAIL when over it. */

@@ -157,7 +157,8 @@ function checkProxy(proxy: unknown): string | undefined {
   if (proxy === undefined || proxy === '') return undefined;
   let url: URL;
   try {
-    url = new URL(String(proxy));
+    if (typeof proxy !== 'string') throw new TypeError('not a string');
+    url = new URL(proxy);
   } catch {
     throw new SmtpInputError('proxy is not a URL: expected http://[user:pass@]host:port.');
   }

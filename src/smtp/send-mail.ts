@@ -53,7 +53,7 @@ export async function sendMail(options: SendMailOptions): Promise<SendResult> {
   const send = checkSendOptions(options);
   const transcript = new Transcript();
   if (send.auth !== undefined) transcript.addSecret(send.auth.password);
-  const session = await SmtpSession.open(send, transcript);
+  const session = await SmtpSession.open(send, transcript).catch(withTranscript(transcript));
   try {
     const parameters = chooseEnvelopeParameters(send, session.capabilities);
     const delivery = await deliver(session, send, parameters, transcript);
@@ -67,8 +67,16 @@ export async function sendMail(options: SendMailOptions): Promise<SendResult> {
     };
   } catch (error) {
     await endAfterFailure(session, error);
-    throw error;
+    return withTranscript(transcript)(error);
   }
+}
+
+/** Attaches the conversation so far to a failure: the one place a debug log can get it. */
+function withTranscript(transcript: Transcript): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof SmtpError) error.transcript = transcript.entries;
+    throw error;
+  };
 }
 
 /** Connects, secures and authenticates, then QUITs: checks a configuration without sending. */
@@ -76,7 +84,7 @@ export async function verifyConnection(options: ServerOptions): Promise<SessionR
   const checked = checkServerOptions(options);
   const transcript = new Transcript();
   if (checked.auth !== undefined) transcript.addSecret(checked.auth.password);
-  const session = await SmtpSession.open(checked, transcript);
+  const session = await SmtpSession.open(checked, transcript).catch(withTranscript(transcript));
   const warning = await session.quit();
   return report(session, transcript, warning === undefined ? [] : [warning]);
 }

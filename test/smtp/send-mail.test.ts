@@ -287,6 +287,30 @@ describe('extensions', () => {
   });
 });
 
+describe('delivery status notifications (RFC 3461)', () => {
+  const dsn = { notify: ['FAILURE', 'DELAY'], ret: 'HDRS', envId: 'run+42=ok' } as const;
+
+  it('sends NOTIFY, RET and ENVID (as xtext) when the server offers DSN', async () => {
+    // smtp-server hides DSN unless told otherwise.
+    const running = await server({ hideDSN: false });
+    const proxy = await recorder(running.port);
+    const result = await sendMail(options(proxy.port, { dsn }));
+    const envelope = proxy.clientFlights()[1] ?? '';
+    expect(envelope).toContain('MAIL FROM:<ci@example.com> RET=HDRS ENVID=run+2B42+3Dok\r\n');
+    expect(envelope).toContain('RCPT TO:<dev@example.com> NOTIFY=FAILURE,DELAY\r\n');
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('sends without DSN, with a warning, when the server does not offer it', async () => {
+    const running = await server({ hideDSN: true });
+    const proxy = await recorder(running.port);
+    const result = await sendMail(options(proxy.port, { dsn }));
+    expect(proxy.clientFlights()[1]).not.toMatch(/NOTIFY|RET=|ENVID/);
+    expect(result.warnings.join(' ')).toMatch(/DSN/);
+    expect(running.received).toHaveLength(1);
+  });
+});
+
 describe('verifyConnection', () => {
   it('connects, secures, authenticates and quits without a transaction', async () => {
     const running = await server({

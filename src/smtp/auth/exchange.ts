@@ -1,4 +1,4 @@
-import { SmtpAuthError, SmtpError, expectReply, type SmtpReplyError } from '../errors.js';
+import { SmtpAuthError, SmtpError, expectReply } from '../errors.js';
 import type { Reply } from '../reply.js';
 import { decodeBase64Strict, encodeBase64 } from './base64.js';
 import { createAuthError, type SaslMechanism } from './mechanism.js';
@@ -159,10 +159,7 @@ function failWith(
   redactor: Redactor,
 ): unknown {
   try {
-    // errors.ts types errorType as `typeof SmtpReplyError`, whose literal `name` SmtpAuthError
-    // cannot match; the constructor signatures are the same, so the cast is safe.
-    const errorType = SmtpAuthError as unknown as typeof SmtpReplyError;
-    expectReply(reply, 235, { phase: 'auth', command, errorType });
+    expectReply(reply, 235, { phase: 'auth', command, errorType: SmtpAuthError });
   } catch (error) {
     if (!(error instanceof SmtpError)) return error;
     const detail = mechanism.describeFailure?.();
