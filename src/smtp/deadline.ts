@@ -15,7 +15,9 @@ export interface Deadline {
 export function startDeadline(ms: number, reason: () => Error, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
   const onParentAbort = (): void => controller.abort(parent?.reason);
-  const timer = setTimeout(() => controller.abort(reason()), ms);
+  // Unref'd: a deadline only guards work that holds the process open itself (a socket); a
+  // caller that forgets to close must not keep a finished job alive until the deadline.
+  const timer = setTimeout(() => controller.abort(reason()), ms).unref();
   if (parent?.aborted === true) onParentAbort();
   else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {

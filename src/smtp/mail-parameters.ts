@@ -39,15 +39,20 @@ function chooseBody(send: CheckedSend, capabilities: Capabilities): '8BITMIME' |
   return '8BITMIME';
 }
 
-/** RFC 6531 3.4: SMTPUTF8 only when an address needs it; without server support, refuse. */
+/**
+ * RFC 6531 3.4: SMTPUTF8 only when an envelope address or the message's own headers need it;
+ * without server support, refuse rather than send what the server cannot carry.
+ */
 function chooseSmtpUtf8(send: CheckedSend, capabilities: Capabilities): boolean {
   const addresses = [send.sender, ...send.recipients];
-  const needing = addresses.filter((address) => address.needsSmtpUtf8);
-  if (needing.length === 0) return false;
+  const needing = addresses.find((address) => address.needsSmtpUtf8);
+  if (needing === undefined && !send.smtpUtf8) return false;
   if (!capabilities.smtpUtf8) {
-    refuse(
-      `The address ${JSON.stringify(needing[0]?.wire)} has a non-ASCII local part, which needs SMTPUTF8, and the server does not offer it; use an ASCII address.`,
-    );
+    const what =
+      needing === undefined
+        ? 'The message has UTF-8 addresses in its headers'
+        : `The address ${JSON.stringify(needing.wire)} has a non-ASCII local part`;
+    refuse(`${what}, which needs SMTPUTF8, and the server does not offer it; use ASCII addresses.`);
   }
   return true;
 }

@@ -44,7 +44,15 @@ export interface ServerOptions {
 }
 
 export interface SendMailOptions extends ServerOptions {
-  envelope: { from: string; to: readonly string[] };
+  envelope: {
+    from: string;
+    to: readonly string[];
+    /**
+     * The message itself carries UTF-8 addresses in its headers (RFC 6532), so it needs
+     * SMTPUTF8 even when every envelope address is ASCII.
+     */
+    smtpUtf8?: boolean;
+  };
   /** The complete RFC 5322 message, as it should arrive (line endings are normalised to CRLF). */
   message: Uint8Array;
   dsn?: DsnOptions;
@@ -57,6 +65,8 @@ export interface CheckedConnection {
   tls: TlsMode;
   tlsSettings: TlsSettings;
   auth: AuthOptions | undefined;
+  /** `dangerouslyAllowAuthWithoutTls` as given. */
+  allowAuthWithoutTls: boolean;
   ehloName: string | undefined;
   proxy: string | undefined;
   timeouts: Timeouts;
@@ -69,6 +79,8 @@ export interface CheckedSend extends CheckedConnection {
   recipients: readonly EnvelopeAddress[];
   message: Uint8Array;
   facts: MessageFacts;
+  /** The message needs SMTPUTF8 whatever its envelope addresses are. */
+  smtpUtf8: boolean;
   dsn: DsnOptions | undefined;
 }
 
@@ -179,6 +191,7 @@ export function checkServerOptions(options: ServerOptions): CheckedConnection {
     tls: checkTlsMode(options.tls),
     tlsSettings: options.tlsOptions ?? {},
     auth: checkAuth(options, host),
+    allowAuthWithoutTls: options.dangerouslyAllowAuthWithoutTls === true,
     ehloName: checkEhloName(options.ehloName),
     proxy: checkProxy(options.proxy),
     timeouts: resolveTimeouts(options.timeouts),
@@ -226,6 +239,7 @@ export function checkSendOptions(options: SendMailOptions): CheckedSend {
     ...connection,
     sender,
     recipients: checkRecipients(envelope.to),
+    smtpUtf8: envelope.smtpUtf8 === true,
     ...checkMessage(options.message),
     dsn: options.dsn,
   };

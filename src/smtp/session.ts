@@ -173,6 +173,15 @@ export class SmtpSession {
         { phase: 'auth', command: 'EHLO' },
       );
     }
+    // RFC 4954 4 and 14: never expose credentials on a path anyone can read. The check before
+    // connecting knows the host; this one knows where the socket really goes (a proxy).
+    const connection = this.#connection;
+    if (!connection.secure && !connection.isLoopback && !this.#options.allowAuthWithoutTls) {
+      throw new SmtpAuthError(
+        'Refusing to authenticate over a connection without TLS; use tls starttls or implicit.',
+        { phase: 'auth', command: 'AUTH' },
+      );
+    }
     const name = chooseMechanism(this.#capabilities.auth, auth.mechanism ?? 'auto');
     const credentials = { username: auth.username, password: auth.password };
     const secrets = secretFormsOf(credentials);

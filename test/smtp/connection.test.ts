@@ -30,7 +30,7 @@ async function serve(script: Script, implicitTls?: object): Promise<ScriptedServ
 
 async function open(
   port: number,
-  overrides: Partial<ConnectionOptions> & { timeouts?: Partial<Timeouts> } = {},
+  overrides: Partial<Omit<ConnectionOptions, 'timeouts'>> & { timeouts?: Partial<Timeouts> } = {},
 ): Promise<SmtpConnection> {
   const connection = await SmtpConnection.open({
     host: '127.0.0.1',
@@ -123,7 +123,9 @@ describe('SmtpConnection reading replies', () => {
     expect(error).toBeInstanceOf(SmtpProtocolError);
     expect(error).toMatchObject({ phase: 'ehlo', command: 'EHLO client.test' });
     // The stream cannot be resynchronised: the connection is gone.
-    await (await server.nextConnection()).closed;
+    await (
+      await server.nextConnection()
+    ).closed;
   });
 });
 
@@ -138,7 +140,9 @@ describe('SmtpConnection timeouts and closed connections', () => {
     expect(error).toBeInstanceOf(SmtpTimeoutError);
     expect(error).toMatchObject({ phase: 'ehlo', transient: true });
     expect(error.message).toContain('did not answer EHLO client.test within 150 ms');
-    await (await server.nextConnection()).closed; // the socket was destroyed
+    await (
+      await server.nextConnection()
+    ).closed; // the socket was destroyed
   });
 
   it('times out a server that never greets, hinting at implicit TLS', async () => {
@@ -180,7 +184,9 @@ describe('SmtpConnection timeouts and closed connections', () => {
     const connection = await open(server.port);
     await connection.readReply(greeting);
     await connection.write(ascii('EHLO client.test\r\n'), [{ text: 'EHLO client.test' }]);
-    await (await server.nextConnection()).closed;
+    await (
+      await server.nextConnection()
+    ).closed;
     // A write after the close is not an error while a reply waits to explain it.
     await connection.write(ascii('QUIT\r\n'), [{ text: 'QUIT' }]);
     const reply = await connection.readReply(ehlo);
@@ -286,7 +292,9 @@ describe('SmtpConnection writing', () => {
       direction: 'client',
       text: 'AUTH PLAIN [redacted]',
     });
-    await (await server.nextConnection()).done;
+    await (
+      await server.nextConnection()
+    ).done;
   });
 });
 

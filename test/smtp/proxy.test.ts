@@ -117,7 +117,7 @@ describe('HTTP CONNECT proxy tunnel', () => {
     const port = await smtpServer();
     const tunnel = await proxy({ coalesceGreeting: true });
     const socket = await openProxyTunnel(tunnel.url, '127.0.0.1', port, 2_000);
-    cleanups.push(() => socket.destroy());
+    cleanups.push(() => void socket.destroy());
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.resume();
@@ -197,7 +197,9 @@ describe('proxy failures', () => {
     const url = await fakeProxy();
     const port = Number(new URL(url).port);
     await cleanups.pop()?.();
-    const error = await failure(() => openProxyTunnel(`http://u:pw@127.0.0.1:${port}`, 'h', 25, 500));
+    const error = await failure(() =>
+      openProxyTunnel(`http://u:pw@127.0.0.1:${port}`, 'h', 25, 500),
+    );
     expect(error).toBeInstanceOf(SmtpConnectionError);
     expect(error.message).toContain(`the proxy http://127.0.0.1:${port}`);
     expect(error.message).not.toContain('pw');

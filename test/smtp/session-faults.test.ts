@@ -26,6 +26,13 @@ const envelopeGroup: Script = [
   { expect: 'RCPT TO:<dev@example.com>' },
   { expect: 'DATA' },
 ];
+const greeted: Script = [
+  { send: '220 mx.test\r\n' },
+  { expect: /^EHLO / },
+  { send: ehloPipelining },
+];
+/** Greeting, EHLO with PIPELINING, and the client's MAIL/RCPT/DATA group read. */
+const pipelinedEnvelope: Script = [...greeted, ...envelopeGroup];
 const contentAndDot: Script = [
   { expect: 'Subject: t' },
   { expect: '' },
@@ -186,10 +193,7 @@ describe('STARTTLS', () => {
 describe('transaction faults', () => {
   it('treats a 421 in a pipelined group as transient and sends nothing more', async () => {
     const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: ehloPipelining },
-      ...envelopeGroup,
+      ...pipelinedEnvelope,
       { send: '421 4.3.2 Shutting down\r\n' },
       { end: true },
     ]);
@@ -203,10 +207,7 @@ describe('transaction faults', () => {
 
   it('sends a lone dot when DATA got 354 but no recipient was accepted (RFC 2920 3.1)', async () => {
     const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: ehloPipelining },
-      ...envelopeGroup,
+      ...pipelinedEnvelope,
       { send: '250 ok\r\n550 5.1.1 no such user\r\n354 go\r\n' },
       { expect: '.' },
       { send: '554 5.5.1 no valid recipients\r\n' },
@@ -221,10 +222,7 @@ describe('transaction faults', () => {
 
   it('marks the outcome unknown when the connection drops after the final dot', async () => {
     const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: ehloPipelining },
-      ...envelopeGroup,
+      ...pipelinedEnvelope,
       { send: '250 ok\r\n250 ok\r\n354 go\r\n' },
       ...contentAndDot,
       { drop: true },
@@ -236,10 +234,7 @@ describe('transaction faults', () => {
 
   it('knows nothing was delivered when the connection drops before the content', async () => {
     const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: ehloPipelining },
-      ...envelopeGroup,
+      ...pipelinedEnvelope,
       { send: '250 ok\r\n250 ok\r\n' },
       { drop: true },
     ]);
@@ -250,10 +245,7 @@ describe('transaction faults', () => {
 
   it('reports a 4xx after the final dot as transient', async () => {
     const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: ehloPipelining },
-      ...envelopeGroup,
+      ...pipelinedEnvelope,
       { send: '250 ok\r\n250 ok\r\n354 go\r\n' },
       ...contentAndDot,
       { send: '451 4.3.0 try later\r\n' },
@@ -268,10 +260,7 @@ describe('transaction faults', () => {
 
   it('counts a 250 to the dot followed by a broken QUIT as sent, with a warning', async () => {
     const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: ehloPipelining },
-      ...envelopeGroup,
+      ...pipelinedEnvelope,
       { send: '250 ok\r\n250 ok\r\n354 go\r\n' },
       ...contentAndDot,
       { send: '250 2.0.0 queued as Q7\r\n' },
@@ -295,7 +284,7 @@ describe('transaction faults', () => {
       'ehlo',
       'not-delivered',
     ],
-    ['after the envelope', [...greeted, ...envelopeGroup, { drop: true }], 'mail', 'not-delivered'],
+    ['after the envelope', [...pipelinedEnvelope, { drop: true }], 'mail', 'not-delivered'],
     [
       'after 354',
       [

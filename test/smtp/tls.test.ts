@@ -62,9 +62,7 @@ describe('buildTlsOptions', () => {
   it('never sends an IP address as SNI (RFC 6066 3)', () => {
     expect(buildTlsOptions('192.0.2.1', {}).servername).toBeUndefined();
     expect(buildTlsOptions('::1', {}).servername).toBeUndefined();
-    expect(buildTlsOptions('192.0.2.1', { servername: '198.51.100.7' }).servername).toBe(
-      undefined,
-    );
+    expect(buildTlsOptions('192.0.2.1', { servername: '198.51.100.7' }).servername).toBe(undefined);
     expect(buildTlsOptions('192.0.2.1', { servername: 'mail.test' }).servername).toBe('mail.test');
   });
 
