@@ -8,6 +8,7 @@ import {
   verifyConnection,
   type SendMailOptions,
 } from '../../src/smtp/index.js';
+import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { startFlightRecorder, type FlightRecorder } from '../helpers/flight-recorder.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { startSmtpServer, testTls, type RunningServer } from '../helpers/smtp-server.js';
@@ -177,6 +178,31 @@ describe('sendMail against smtp-server', () => {
     ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SmtpAuthError);
     expect((error as Error).message).toMatch(/offers no AUTH/);
+    expect(running.mailCommands).toBe(0);
+  });
+});
+
+describe('through an HTTP CONNECT proxy', () => {
+  it('delivers through the tunnel', async () => {
+    const running = await server();
+    const proxy = await startConnectProxy({ coalesceGreeting: true });
+    cleanups.push(() => proxy.close());
+    await sendMail(options(running.port, { proxy: proxy.url }));
+    expect(proxy.requests[0]?.line).toBe(`CONNECT 127.0.0.1:${running.port} HTTP/1.1`);
+    expect(running.received).toHaveLength(1);
+  });
+
+  it('refuses AUTH without TLS even to 127.0.0.1, since the tunnel may go anywhere', async () => {
+    const running = await server({
+      onAuth: (_auth, _session, callback) => callback(null, { user: 'ci' }),
+    });
+    const proxy = await startConnectProxy();
+    cleanups.push(() => proxy.close());
+    const error = await sendMail(
+      options(running.port, { proxy: proxy.url, auth: { username: 'ci', password } }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SmtpAuthError);
+    expect((error as Error).message).toMatch(/without TLS/);
     expect(running.mailCommands).toBe(0);
   });
 });
