@@ -3,7 +3,7 @@
  * composer and with nodemailer's MailComposer, alternating in one process, and prints the median
  * time, peak memory growth and the ratios ours/nodemailer.
  *
- * Run: node --expose-gc bench/compose.mjs [runs]
+ * Run: npm run bench:compose -- [runs]
  */
 
 import MailComposer from 'nodemailer/lib/mail-composer';

@@ -74,6 +74,11 @@ export function encodeData(message: Uint8Array): Uint8Array {
 export interface MessageFacts {
   /** Octets as given, before line endings are normalised or dots stuffed. */
   size: number;
+  /**
+   * Octets once every line ending is CRLF, as the server will count them (RFC 1870 3: the
+   * SIZE value is the message size with CRLF line endings, before dot-stuffing).
+   */
+  wireSize: number;
   /** Any octet above 0x7F: BODY=8BITMIME is needed (RFC 6152). */
   has8bit: boolean;
   /** The longest line in octets, line ending excluded (CRLF, lone LF and lone CR all end one). */
@@ -88,17 +93,19 @@ export function inspectMessage(message: Uint8Array): MessageFacts {
   let has8bit = false;
   let longestLine = 0;
   let lineStart = 0;
+  let loneEndings = 0;
   const length = message.length;
   for (let i = 0; i < length; i++) {
     const byte = message[i] ?? 0;
     if (byte === CR || byte === LF) {
       longestLine = Math.max(longestLine, i - lineStart);
       if (byte === CR && message[i + 1] === LF) i++;
+      else loneEndings++;
       lineStart = i + 1;
     } else if (byte > 0x7f) {
       has8bit = true;
     }
   }
   longestLine = Math.max(longestLine, length - lineStart);
-  return { size: length, has8bit, longestLine };
+  return { size: length, wireSize: length + loneEndings, has8bit, longestLine };
 }

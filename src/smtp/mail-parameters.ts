@@ -20,12 +20,12 @@ function refuse(message: string): never {
 function chooseSize(send: CheckedSend, capabilities: Capabilities): number | undefined {
   if (!capabilities.keywords.has('SIZE')) return undefined;
   const limit = capabilities.size;
-  if (limit !== undefined && send.facts.size > limit) {
+  if (limit !== undefined && send.facts.wireSize > limit) {
     refuse(
-      `The message is ${send.facts.size} octets but the server accepts at most ${limit} (its SIZE limit); send smaller attachments.`,
+      `The message is ${send.facts.wireSize} octets but the server accepts at most ${limit} (its SIZE limit); send smaller attachments.`,
     );
   }
-  return send.facts.size;
+  return send.facts.wireSize;
 }
 
 /** RFC 6152 3: BODY=8BITMIME only when the bytes need it, and only if the server offers it. */

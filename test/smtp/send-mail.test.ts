@@ -279,6 +279,15 @@ describe('extensions', () => {
     expect(running.mailCommands).toBe(0);
   });
 
+  it('declares SIZE as the octets with CRLF line endings (RFC 1870 3)', async () => {
+    const running = await server({ size: 1000 });
+    const proxy = await recorder(running.port);
+    const loneFeeds = Buffer.from('Subject: x\n\nline\n.dot\n');
+    await sendMail(options(proxy.port, { message: loneFeeds }));
+    expect(proxy.clientFlights()[1]).toMatch(/^MAIL FROM:<ci@example.com> SIZE=26\r\n/);
+    expect(running.received[0]?.data.toString()).toBe('Subject: x\r\n\r\nline\r\n.dot\r\n');
+  });
+
   it('sends BODY=8BITMIME only for 8-bit content, and refuses it when not offered', async () => {
     const eightBit = Buffer.from('Subject: caf\u00e9\r\n\r\nna\u00efve\r\n', 'utf8');
     const running = await server();
