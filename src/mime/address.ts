@@ -182,16 +182,19 @@ export function parseMailbox(input: string, field: string): Mailbox {
  * The header form of a mailbox. The display name is an atom phrase when it is plain, a
  * quoted-string when it holds other printable ASCII (RFC 5322 3.2.4), and encoded-words when it
  * is non-ASCII or could be mistaken for one (RFC 2047 5(3)). The mailbox is checked again here,
- * because callers may build one by hand.
+ * because callers may build one by hand. `firstWordMax` sizes the first encoded-word for the
+ * room left on a header's first line.
  */
-export function formatMailbox(mailbox: Mailbox, field = 'address'): string {
+export function formatMailbox(mailbox: Mailbox, field = 'address', firstWordMax?: number): string {
   const { address } = parseAddrSpec(mailbox.address, field, mailbox.address);
   const name = mailbox.name ?? '';
   if (FORBIDDEN.test(name)) {
     reject(field, name, 'a display name cannot hold control characters or line separators');
   }
   if (name === '') return address;
-  if (needsEncoding(name)) return `${encodeWords(name, 'phrase').join(' ')} <${address}>`;
+  if (needsEncoding(name)) {
+    return `${encodeWords(name, 'phrase', firstWordMax).join(' ')} <${address}>`;
+  }
   if (ATOM_PHRASE.test(name)) return `${name} <${address}>`;
   return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
 }

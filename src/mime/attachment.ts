@@ -11,14 +11,19 @@ import { cleanParameterText } from './parameter.js';
 
 const FALLBACK_TYPE = 'application/octet-stream';
 
-/** RFC 2045 5.1: `type "/" subtype`, both tokens. Parameters are not accepted here. */
-const MEDIA_TYPE = /^[A-Za-z0-9!#$&+\-.^_`{|}~]+\/[A-Za-z0-9!#$&+\-.^_`{|}~]+$/;
+/**
+ * RFC 2045 5.1: `type "/" subtype`, both tokens, each at most 127 characters (RFC 6838 4.2), so
+ * the Content-Type line cannot pass 998 octets. Parameters are not accepted here.
+ */
+const MEDIA_TYPE = /^[A-Za-z0-9!#$&+\-.^_`{|}~]{1,127}\/[A-Za-z0-9!#$&+\-.^_`{|}~]{1,127}$/;
 
 /**
  * RFC 5322 3.6.4 id-left / id-right characters (dot-atom text, plus `@` between them): enough
  * for `logo`, `logo.png` or `part1.abc@example.com`, and nothing that could end the header.
  */
 const CONTENT_ID = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.@]+$/;
+/** `Content-ID: <id>` is one unfoldable word and must fit a 998-octet line (RFC 5322 2.1.1). */
+const MAX_CONTENT_ID = 998 - 'Content-ID: <>'.length;
 
 /** The content type for a file name, from its extension; `application/octet-stream` if unknown. */
 export function lookupContentType(filename: string): string {
@@ -138,7 +143,8 @@ function checkContentType(contentType: string | undefined, field: string): strin
     throw new MimeInputError(
       field,
       `${JSON.stringify(contentType)} is not a media type; expected type/subtype such as ` +
-        'application/pdf, without parameters, and not multipart/*.',
+        'application/pdf, each name at most 127 characters (RFC 6838 4.2), without parameters, ' +
+        'and not multipart/*.',
     );
   }
   return trimmed;
@@ -147,11 +153,11 @@ function checkContentType(contentType: string | undefined, field: string): strin
 function checkContentId(contentId: string, field: string): string {
   const bare =
     contentId.startsWith('<') && contentId.endsWith('>') ? contentId.slice(1, -1) : contentId;
-  if (!CONTENT_ID.test(bare)) {
+  if (!CONTENT_ID.test(bare) || bare.length > MAX_CONTENT_ID) {
     throw new MimeInputError(
       field,
       `${JSON.stringify(contentId)} is not a usable content id; use letters, digits and ` +
-        '.-_@ only, as in "logo" for <img src="cid:logo">.',
+        `.-_@ only, at most ${MAX_CONTENT_ID} of them, as in "logo" for <img src="cid:logo">.`,
     );
   }
   return bare;

@@ -13,6 +13,8 @@ const MAX_WORD_LENGTH = 75;
 const PREFIX_LENGTH = '=?UTF-8?B?'.length;
 const SUFFIX = '?=';
 const MAX_PAYLOAD = MAX_WORD_LENGTH - PREFIX_LENGTH - SUFFIX.length;
+// One four-byte character in B encoding: the least a word can carry.
+const MIN_PAYLOAD = 8;
 
 const SPACE = 0x20;
 const utf8 = new TextEncoder();
@@ -100,11 +102,26 @@ function encodeChunk(units: readonly Unit[], context: EncodedWordContext): strin
 }
 
 /**
- * Encodes `text` as UTF-8 encoded-words of at most 75 characters each. Join them with a space:
- * decoders drop the white space between adjacent encoded-words (RFC 2047 6.2), so the text
- * comes back exactly, and the spaces are where a header may be folded.
+ * The payload room of the first word. It shares its line with `Name: ` (RFC 5322 2.1.1: 78
+ * characters), so it gets what that leaves; a room too small for any character is ignored, as
+ * the line cannot be short then anyway.
  */
-export function encodeWords(text: string, context: EncodedWordContext): string[] {
+function firstPayload(firstWordMax: number): number {
+  const room = Math.min(firstWordMax, MAX_WORD_LENGTH) - PREFIX_LENGTH - SUFFIX.length;
+  return room < MIN_PAYLOAD ? MAX_PAYLOAD : room;
+}
+
+/**
+ * Encodes `text` as UTF-8 encoded-words of at most 75 characters each, the first at most
+ * `firstWordMax`. Join them with a space: decoders drop the white space between adjacent
+ * encoded-words (RFC 2047 6.2), so the text comes back exactly, and the spaces are where a header
+ * may be folded.
+ */
+export function encodeWords(
+  text: string,
+  context: EncodedWordContext,
+  firstWordMax = MAX_WORD_LENGTH,
+): string[] {
   const words: string[] = [];
   let chunk: Unit[] = [];
   let byteCount = 0;
@@ -112,8 +129,9 @@ export function encodeWords(text: string, context: EncodedWordContext): string[]
   for (const unit of splitUnits(text, context)) {
     const nextBytes = byteCount + unit.bytes.length;
     const nextQ = q + unit.qLength;
+    const payload = words.length === 0 ? firstPayload(firstWordMax) : MAX_PAYLOAD;
     // Both lengths only grow as units are added, so the first unit that overflows ends a word.
-    if (chunk.length > 0 && Math.min(nextQ, bLength(nextBytes)) > MAX_PAYLOAD) {
+    if (chunk.length > 0 && Math.min(nextQ, bLength(nextBytes)) > payload) {
       words.push(encodeChunk(chunk, context));
       chunk = [];
       byteCount = 0;
@@ -132,9 +150,11 @@ const NOT_PLAIN = /[^\t\x20-\x7e]/;
 // Deliberately looser than the RFC 2047 grammar: any `=?` followed later by `?=` is encoded, so
 // no decoder, however lenient, can turn literal text into something else.
 const LOOKS_ENCODED = /=\?[\s\S]*\?=/;
-// A run a folder cannot break: with the leading space of a continuation line it would pass the
-// 78-character line of RFC 5322 2.1.1.
-const UNFOLDABLE_RUN = /[^ \t]{78,}/;
+// A run a folder cannot break and that would not fit a line at all: with the leading space of a
+// continuation line it would pass the 998-octet limit of RFC 5322 2.1.1. Shorter runs (a long
+// URL) stay as written on a line of their own: the 78-character line is only a SHOULD, and an
+// encoded URL in a List-Unsubscribe or X- header would mean nothing to the program reading it.
+const UNFOLDABLE_RUN = /[^ \t]{998,}/;
 
 /** True when `text` cannot be written as itself in a header and must become encoded-words. */
 export function needsEncoding(text: string): boolean {

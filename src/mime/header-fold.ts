@@ -8,6 +8,14 @@ const MAX_LINE_OCTETS = 998;
 const TOKENS = /[ \t]*[^ \t]+|[ \t]+$/g;
 
 /**
+ * What the first line of a field leaves for its first word after `name: `. Encoders size that
+ * word by it, since nothing may be folded in between (RFC 5322 2.2.3 folds at white space only).
+ */
+export function getFirstLineRoom(name: string): number {
+  return TARGET_LINE_LENGTH - `${name}: `.length;
+}
+
+/**
  * Writes `name: value` as one field, folded at white space so lines stay within 78 characters
  * where the words allow, each line ending in CRLF. The value must already be a single line; a
  * word that cannot fit within 998 octets is refused, since folding cannot split it.

@@ -6,7 +6,7 @@
 import { formatMailbox, type Mailbox } from './address.js';
 import { encodeWords, needsEncoding } from './encoded-word.js';
 import { MimeInputError } from './errors.js';
-import { foldField } from './header-fold.js';
+import { foldField, getFirstLineRoom } from './header-fold.js';
 
 /** Which setter may write a field, so structure cannot be faked through free text. */
 type FieldKind = 'text' | 'address' | 'structured' | 'refused';
@@ -93,7 +93,8 @@ export class HeaderBlock {
     }
     // Leading or trailing white space would be lost on unfolding; encoded-words keep it.
     const encode = needsEncoding(value) || value !== value.trim();
-    return this.#add(name, encode ? encodeWords(value, 'text').join(' ') : value);
+    const encoded = encode ? encodeWords(value, 'text', getFirstLineRoom(name)).join(' ') : value;
+    return this.#add(name, encoded);
   }
 
   /** An address field (From, To, Cc, Reply-To, ...): mailboxes separated by commas. */
@@ -102,7 +103,12 @@ export class HeaderBlock {
     if (mailboxes.length === 0) {
       throw new MimeInputError(name, 'at least one address is required');
     }
-    return this.#add(name, mailboxes.map((mailbox) => formatMailbox(mailbox, name)).join(', '));
+    // Only the first mailbox shares its line with the field name.
+    const room = getFirstLineRoom(name);
+    const formatted = mailboxes.map((mailbox, i) =>
+      formatMailbox(mailbox, name, i === 0 ? room : undefined),
+    );
+    return this.#add(name, formatted.join(', '));
   }
 
   /**

@@ -42,8 +42,14 @@ const RESERVED_HEADERS: ReadonlyMap<string, string> = new Map([
   ['received', 'nothing: servers add it in transit'],
 ]);
 
-/** RFC 5322 3.6.4 msg-id, the dot-atom-text and no-fold-literal forms taken loosely. */
-const MESSAGE_ID = /^<[\x21-\x3b\x3d\x3f\x41-\x7e]+@[\x21-\x3b\x3d\x3f\x41-\x5a\x5e-\x7e]+>$/;
+/**
+ * RFC 5322 3.6.4 msg-id: `<id-left@id-right>`, each side dot-atom-text (atext and dots; dots
+ * are not checked for position, as some mailers write `..`), or a no-fold-literal `[...]` on the
+ * right. Specials are refused: a `(` starts a comment and a `,` or `"` splits a list for some
+ * readers, so two programs could read different ids.
+ */
+const ID_TEXT = String.raw`[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~.-]+`;
+const MESSAGE_ID = new RegExp(String.raw`^<${ID_TEXT}@(?:${ID_TEXT}|\[[\x21-\x5a\x5e-\x7e]*\])>$`);
 
 /** X-Priority (a de facto 1-5 scale) and Importance (RFC 2156 5.3.4) per priority. */
 const PRIORITY_HEADERS = {

@@ -122,10 +122,15 @@ function isPrintableAscii(value: string): boolean {
   return /^[\x20-\x7e]*$/.test(value);
 }
 
-/** An ASCII stand-in: accents dropped (`é` to `e`), anything else non-ASCII as `_`. */
+/**
+ * An ASCII stand-in: accents dropped (`é` to `e`), anything else non-ASCII as `_`, and `?` as
+ * `_` too. The stand-in serves readers without RFC 2231, which are the ones that decode RFC 2047
+ * words inside quoted parameters; without `?` nothing in it can read as an encoded-word (and
+ * Windows refuses `?` in a file name anyway).
+ */
 function toAsciiFallback(value: string): string {
   return value
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
-    .replace(/[^\x20-\x7e]/g, '_');
+    .replace(/[^\x20-\x7e]|\?/g, '_');
 }

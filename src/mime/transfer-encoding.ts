@@ -17,15 +17,21 @@ export type ContentKind = 'text' | 'attached-text' | 'binary';
 
 /** RFC 5322 2.1.1 and RFC 2045 2.7: at most 998 octets on a line, excluding the CRLF. */
 export const MAX_LINE_OCTETS = 998;
+/**
+ * RFC 5322 2.1.1: lines SHOULD be no more than 78 characters. A text body with longer lines goes
+ * as quoted-printable, whose soft breaks keep them short and give them back whole.
+ */
+const SHORT_LINE_OCTETS = 78;
 
 const CR = 0x0d;
 const LF = 0x0a;
 
 /**
  * RFC 2045 2.7 "7bit data": octets 1-127 only (no NUL), CR and LF only as a CRLF pair, lines of
- * at most 998 octets. Measured on bytes, so a line of 500 two-byte characters is 1000 octets.
+ * at most 998 octets (or `maxLineOctets`). Measured on bytes, so a line of 500 two-byte
+ * characters is 1000 octets.
  */
-export function isSevenBitClean(content: Uint8Array): boolean {
+export function isSevenBitClean(content: Uint8Array, maxLineOctets = MAX_LINE_OCTETS): boolean {
   let lineLength = 0;
   for (let i = 0; i < content.length; i += 1) {
     const byte = content[i] ?? 0;
@@ -37,19 +43,22 @@ export function isSevenBitClean(content: Uint8Array): boolean {
     }
     if (byte === 0 || byte === LF || byte > 0x7f) return false;
     lineLength += 1;
-    if (lineLength > MAX_LINE_OCTETS) return false;
+    if (lineLength > maxLineOctets) return false;
   }
   return true;
 }
 
 /**
- * Picks the encoding for a part: `7bit` when text already qualifies, quoted-printable for other
- * text bodies (they stay readable), base64 for files (compact, and keeps every byte).
+ * Picks the encoding for a part: `7bit` when a text body is short-lined ASCII, quoted-printable
+ * for other text bodies (they stay readable), base64 for files (compact, and keeps every byte).
  */
 export function chooseTransferEncoding(content: Uint8Array, kind: ContentKind): TransferEncoding {
   if (kind === 'binary') return 'base64';
-  if (isSevenBitClean(content)) return '7bit';
-  return kind === 'text' ? 'quoted-printable' : 'base64';
+  if (kind === 'text') {
+    return isSevenBitClean(content, SHORT_LINE_OCTETS) ? '7bit' : 'quoted-printable';
+  }
+  // A text file keeps its own lines: 7bit allows them up to 998 octets.
+  return isSevenBitClean(content) ? '7bit' : 'base64';
 }
 
 /** Applies `encoding` to `content`; `7bit` content is passed through untouched. */

@@ -127,6 +127,7 @@ describe('parseAddressList', () => {
     ['U+2029', 'a@x.com\u2029', 'line separators'],
     ['U+0085', 'Jane\u0085 <a@x.com>', 'control characters'],
     ['a bad IDN', 'a@xn--a.com\u00e9', 'not a valid'],
+    ['an A-label that is not Punycode', 'a@xn--zz.example', 'not valid Punycode'],
   ])('refuses %s', (_label, input, reason) => {
     const error = parseError(input);
     expect(error.field).toBe('to');

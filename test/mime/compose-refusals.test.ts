@@ -24,6 +24,25 @@ describe('composeMessage: refused input says what to do', () => {
     ['bad In-Reply-To', { inReplyTo: 'parent@example.com' }, /^inReplyTo: .*<id@domain>/],
     ['injected In-Reply-To', { inReplyTo: '<a@b>\r\nBcc: x@y' }, /^inReplyTo: /],
     ['bad reference', { references: ['<ok@example.com>', '<no-at>'] }, /^references\[1\]: /],
+    // RFC 5322 3.6.4: msg-id holds dot-atom text, so no comment, quote, comma or colon in it.
+    ['In-Reply-To with a comment', { inReplyTo: '<a(b)@example.com>' }, /^inReplyTo: /],
+    ['In-Reply-To with a comment on the right', { inReplyTo: '<a@b(c)>' }, /^inReplyTo: /],
+    ['reference with a comma', { references: ['<a,b@example.com>'] }, /^references\[0\]: /],
+    ['reference with quotes', { references: ['<"ab"@example.com>'] }, /^references\[0\]: /],
+    ['reference with a colon', { references: ['<a@b:c>'] }, /^references\[0\]: /],
+    // Lines of more than 998 octets (RFC 5322 2.1.1) in a part's own header.
+    [
+      'content type of 1,200 characters',
+      {
+        attachments: [{ filename: 'a', content: bytes(''), contentType: `a/${'x'.repeat(1200)}` }],
+      },
+      /^attachments\[0\]\.contentType: .*127/,
+    ],
+    [
+      'content id of 1,200 characters',
+      { html: 'x', inline: [{ contentId: 'a'.repeat(1200), content: bytes('') }] },
+      /^inline\[0\]\.contentId: /,
+    ],
     [
       'Content-Type header',
       { headers: [['Content-Type', 'text/html']] },
@@ -45,6 +64,16 @@ describe('composeMessage: refused input says what to do', () => {
       expect(() => compose(input)).toThrow(message);
     });
   }
+});
+
+describe('composeMessage: message ids in every form RFC 5322 3.6.4 allows', () => {
+  it('accepts dot-atom text and a domain literal on the right', async () => {
+    const ids = ['<a.b+c/d=e?f@mail.example.com>', "<x!#$%&'*^_`{|}~-@[192.0.2.1]>"];
+    const message = compose({ inReplyTo: ids[0], references: ids });
+    const parsed = await parseMessage(message.bytes);
+    expect(parsed.inReplyTo).toBe(ids[0]);
+    expect(parsed.references).toEqual(ids);
+  });
 });
 
 describe('composeMessage: hostile text ends as one harmless header', () => {

@@ -155,6 +155,21 @@ describe('encodeWords', () => {
     const words = encodeWords('a'.repeat(130), 'text');
     expect(words.map((word) => word.length)).toEqual([75, 75, 16]);
   });
+
+  it('sizes the first word for the room the header line leaves it', () => {
+    // "Subject: " leaves 69 of 78 characters.
+    expect(encodeWords('a'.repeat(130), 'text', 69).map((word) => word.length)).toEqual([
+      69, 75, 22,
+    ]);
+    const text = '👍🏽 é '.repeat(20);
+    const words = encodeWords(text, 'phrase', 72);
+    expect(words[0]?.length).toBeLessThanOrEqual(72);
+    expectWellFormed(text, words);
+    // A room too small for any character is ignored rather than making one-character words.
+    expect(encodeWords('a'.repeat(130), 'text', 10).map((word) => word.length)).toEqual([
+      75, 75, 16,
+    ]);
+  });
 });
 
 describe('needsEncoding', () => {
@@ -168,7 +183,9 @@ describe('needsEncoding', () => {
     ['an encoded-word look-alike', 'see =?UTF-8?Q?=0D=0ABcc:_x?= here', true],
     ['a loose look-alike', 'x =? y ?= z', true],
     ['a 77-character run', 'a'.repeat(77), false],
-    ['a 78-character run', `see ${'a'.repeat(78)} there`, true],
+    ['a 200-character URL', `see https://example.com/${'a'.repeat(180)} there`, false],
+    ['a 997-character run', 'a'.repeat(997), false],
+    ['a 998-character run', `see ${'a'.repeat(998)} there`, true],
   ])('%s: %s', (_label, text, expected) => {
     expect(needsEncoding(text)).toBe(expected);
   });

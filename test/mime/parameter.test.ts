@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import libmime from 'libmime';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import {
@@ -39,8 +40,26 @@ describe('formatParameter', () => {
 
   it('uses RFC 2231 for text a reader might decode as an RFC 2047 encoded-word', () => {
     const [fallback, extended] = formatParameter('filename', '=?utf-8?B?DQpCY2M6IHg=?=');
-    expect(fallback).toBe('filename="=?utf-8?B?DQpCY2M6IHg=?="');
+    // The fallback is for readers without RFC 2231, the very ones that decode RFC 2047 inside
+    // quoted parameters; it must not carry the look-alike either.
+    expect(fallback).toBe('filename="=_utf-8_B_DQpCY2M6IHg=_="');
     expect(extended).toBe("filename*=utf-8''%3D%3Futf-8%3FB%3FDQpCY2M6IHg%3D%3F%3D");
+  });
+
+  it('leaves no encoded-word look-alike in the plain fallback of any name', () => {
+    for (const name of [
+      'é=?utf-8?q?a=0D=0A.exe?=',
+      `${'long '.repeat(50)}=?utf-8?B?DQpCY2M6IHg=?=`,
+      // U+FE66 SMALL EQUALS SIGN becomes "=" when accents are stripped (NFKD).
+      '\ufe66?utf-8?q?=0D=0A?\ufe66.txt',
+    ]) {
+      const [fallback, extended] = formatParameter('filename', name);
+      expect(fallback).toMatch(/^filename="/);
+      expect(extended).toMatch(/^filename\*(0\*)?=utf-8''/);
+      const value = (fallback ?? '').slice('filename="'.length, -1);
+      expect(libmime.decodeWords(value)).toBe(value);
+      expect(value).not.toMatch(/=\?/);
+    }
   });
 
   it('replaces CR, LF, other controls, line separators and bidi overrides with _', () => {

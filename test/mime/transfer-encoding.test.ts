@@ -33,6 +33,17 @@ describe('chooseTransferEncoding', () => {
     expect(chooseTransferEncoding(bytes('x'.repeat(1200)), 'text')).toBe('quoted-printable');
   });
 
+  it('keeps a text body 7bit only while its lines are short (RFC 5322 2.1.1: 78)', () => {
+    expect(chooseTransferEncoding(bytes(`${'a'.repeat(78)}\r\n${'b'.repeat(78)}`), 'text')).toBe(
+      '7bit',
+    );
+    // A long line that white space would let quoted-printable break at 76 characters.
+    expect(chooseTransferEncoding(bytes('word '.repeat(100)), 'text')).toBe('quoted-printable');
+    expect(chooseTransferEncoding(bytes(`ok\r\n${'a'.repeat(79)}\r\n`), 'text')).toBe(
+      'quoted-printable',
+    );
+  });
+
   it('sends text files as 7bit only when clean, otherwise base64', () => {
     expect(chooseTransferEncoding(bytes('a,b\r\n'), 'attached-text')).toBe('7bit');
     expect(chooseTransferEncoding(bytes('a,b\n'), 'attached-text')).toBe('base64');
