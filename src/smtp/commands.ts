@@ -16,6 +16,10 @@ export interface MailParameters {
 
 export type DsnNotifyEvent = 'SUCCESS' | 'FAILURE' | 'DELAY';
 
+const notifyEvents: readonly DsnNotifyEvent[] = ['SUCCESS', 'FAILURE', 'DELAY'];
+const dsnReturns: readonly string[] = ['FULL', 'HDRS'];
+const bodyTypes: readonly string[] = ['7BIT', '8BITMIME'];
+
 /** Parameters of RCPT TO (RFC 3461 4.1, 4.2). */
 export interface RcptParameters {
   notify?: 'NEVER' | readonly DsnNotifyEvent[];
@@ -46,6 +50,23 @@ function checkText(value: string, what: string): void {
         'remove line breaks and control characters from the value.',
     );
   }
+}
+
+/** A value from a closed set (RFC 3461 4.1, 4.3; RFC 6152 2): a space in it would add a parameter. */
+function checkOneOf(value: unknown, allowed: readonly string[], what: string): string {
+  if (typeof value === 'string' && allowed.includes(value)) return value;
+  throw new SmtpInputError(
+    `${what} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}.`,
+  );
+}
+
+/**
+ * RFC 3461 4.2 and 4.4: ORCPT and ENVID carry printable US-ASCII, which xtext then encodes.
+ * xtext could encode a CR as `+0D`, but a control character in them is an input error, not data.
+ */
+function encodeDsnText(value: string, what: string): string {
+  checkText(value, what);
+  return encodeXtext(value);
 }
 
 /** Encodes a checked line as UTF-8 + CRLF, checking the bytes themselves once more. */
@@ -147,15 +168,15 @@ function formatMailParameters(params: MailParameters): string[] {
     }
     args.push(`SIZE=${params.size}`);
   }
-  if (params.body !== undefined) args.push(`BODY=${params.body}`);
+  if (params.body !== undefined) args.push(`BODY=${checkOneOf(params.body, bodyTypes, 'BODY')}`);
   if (params.smtpUtf8 === true) args.push('SMTPUTF8');
-  if (params.ret !== undefined) args.push(`RET=${params.ret}`);
+  if (params.ret !== undefined) args.push(`RET=${checkOneOf(params.ret, dsnReturns, 'RET')}`);
   if (params.envId !== undefined) {
     // RFC 3461 4.4: at most 100 characters, before xtext encoding.
     if (params.envId === '' || params.envId.length > 100) {
       throw new SmtpInputError('ENVID must be 1 to 100 characters long (RFC 3461 4.4).');
     }
-    args.push(`ENVID=${encodeXtext(params.envId)}`);
+    args.push(`ENVID=${encodeDsnText(params.envId, 'ENVID')}`);
   }
   return args;
 }
@@ -170,10 +191,10 @@ function formatNotify(notify: RcptParameters['notify']): string[] {
   if (notify === undefined) return [];
   if (notify === 'NEVER') return ['NOTIFY=NEVER'];
   // RFC 3461 4.1: NEVER alone, or a list of one or more of SUCCESS, FAILURE and DELAY.
-  const events = [...new Set(notify)];
-  if (events.length === 0) {
+  if (!Array.isArray(notify) || notify.length === 0) {
     throw new SmtpInputError('NOTIFY needs at least one of SUCCESS, FAILURE or DELAY, or NEVER.');
   }
+  const events = [...new Set(notify.map((event) => checkOneOf(event, notifyEvents, 'NOTIFY')))];
   return [`NOTIFY=${events.join(',')}`];
 }
 
@@ -183,7 +204,8 @@ export function rcptCommand(forwardPath: string, params: RcptParameters = {}): U
   if (forwardPath === '') {
     throw new SmtpInputError('A recipient address may not be empty.');
   }
-  const orcpt = params.orcpt === undefined ? [] : [`ORCPT=rfc822;${encodeXtext(params.orcpt)}`];
+  const orcpt =
+    params.orcpt === undefined ? [] : [`ORCPT=rfc822;${encodeDsnText(params.orcpt, 'ORCPT')}`];
   return formatCommand('RCPT', `TO:<${forwardPath}>`, ...formatNotify(params.notify), ...orcpt);
 }
 

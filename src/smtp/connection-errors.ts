@@ -105,6 +105,14 @@ export function failureError(
 ): SmtpError {
   const command = context.command || undefined;
   if (failure instanceof ReplyFormatError) {
+    // During AUTH the bad bytes may be our SASL data echoed back, cut off where no redaction
+    // can recognise it: name the fault without quoting the server, and keep no cause.
+    if (context.phase === 'auth') {
+      return new SmtpProtocolError(
+        `The server at ${state.endpoint} sent a malformed reply ${describeStep(context)}; its text is not shown because it may echo the credentials.`,
+        { phase: context.phase, command },
+      );
+    }
     return new SmtpProtocolError(
       `${failure.message} (from ${state.endpoint} ${describeStep(context)}).`,
       { phase: context.phase, command, cause: failure },

@@ -10,7 +10,7 @@ import { startDeadline, type Deadline } from './deadline.js';
 import { SmtpConnectionError, SmtpError, SmtpTlsError, type SmtpPhase } from './errors.js';
 import { formatEndpoint, isLoopbackAddress } from './net-connect.js';
 import type { Reply } from './reply.js';
-import { ReplyQueue, type ReadContext } from './reply-queue.js';
+import { ReplyQueue, type ReadContext, type UnreadInput } from './reply-queue.js';
 import { openSocket, upgradeSocket } from './socket-open.js';
 import { writeWithBackpressure } from './socket-write.js';
 import type { Timeouts } from './timeouts.js';
@@ -113,6 +113,16 @@ export class SmtpConnection {
     return this.#isLoopback;
   }
 
+  /** False once the connection failed or the server closed it: a write would send nothing. */
+  get isOpen(): boolean {
+    return !this.#replies.isDone;
+  }
+
+  /** What arrived that no read has taken: a whole reply, part of one, or nothing. */
+  get unread(): UnreadInput {
+    return this.#replies.unread;
+  }
+
   /** The local address of the socket: what the server sees (the EHLO fallback name uses it). */
   get localAddress(): string | undefined {
     return this.#socket.localAddress;
@@ -141,9 +151,6 @@ export class SmtpConnection {
     transcriptLines: readonly TranscriptLine[],
     context?: StepContext,
   ): Promise<void> {
-    for (const line of transcriptLines) {
-      this.#options.transcript.client(line.text, { sensitive: line.sensitive === true });
-    }
     const first = transcriptLines[0];
     const step: StepContext = {
       phase: context?.phase ?? this.#phase,
@@ -152,8 +159,12 @@ export class SmtpConnection {
     };
     if (this.#replies.isDone) {
       if (this.#replies.queuedCount === 0) throw this.#replies.errorFor(step);
-      this.#options.transcript.info('[not sent: the server had closed the connection]');
+      this.#options.transcript.info(`[not sent (${step.command}): the server had closed]`);
       return;
+    }
+    // Recorded only now: a debug log must not show a line (a dot, a QUIT) that never went out.
+    for (const line of transcriptLines) {
+      this.#options.transcript.client(line.text, { sensitive: line.sensitive === true });
     }
     await writeWithBackpressure(this.#socket, bytes, this.#options.timeouts.dataBlock, {
       onClose: () => this.#replies.errorFor(step),

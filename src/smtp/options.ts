@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { isAuthMechanismName, type AuthMechanismName } from './auth/index.js';
-import type { DsnNotifyEvent } from './commands.js';
+import { mailCommand, rcptCommand, type DsnNotifyEvent } from './commands.js';
 import { inspectMessage, type MessageFacts } from './data-encoder.js';
 import { prepareEnvelopeAddress, type EnvelopeAddress } from './envelope-address.js';
 import { SmtpInputError } from './errors.js';
@@ -224,6 +224,17 @@ function checkMessage(message: unknown): { message: Uint8Array; facts: MessageFa
   return { message, facts };
 }
 
+/**
+ * DSN values go into MAIL and RCPT parameters, so the command builders hold their rules (RFC
+ * 3461 4); building both once now refuses a bad value before any connection opens.
+ */
+function checkDsn(dsn: DsnOptions | undefined): DsnOptions | undefined {
+  if (dsn === undefined) return undefined;
+  mailCommand('', { ret: dsn.ret, envId: dsn.envId });
+  rcptCommand('postmaster', { notify: dsn.notify });
+  return dsn;
+}
+
 /** Validates a whole send: connection, envelope and message, before any connection opens. */
 export function checkSendOptions(options: SendMailOptions): CheckedSend {
   const connection = checkServerOptions(options);
@@ -241,6 +252,6 @@ export function checkSendOptions(options: SendMailOptions): CheckedSend {
     recipients: checkRecipients(envelope.to),
     smtpUtf8: envelope.smtpUtf8 === true,
     ...checkMessage(options.message),
-    dsn: options.dsn,
+    dsn: checkDsn(options.dsn),
   };
 }

@@ -12,6 +12,8 @@ export interface ReadContext extends StepContext {
   timeoutMs: number;
 }
 
+export type UnreadInput = 'reply' | 'fragment' | 'nothing';
+
 export interface ReplyQueueHooks {
   /** Each complete reply as it arrives, before it is queued (for the transcript). */
   onReply(reply: Reply): void;
@@ -54,6 +56,12 @@ export class ReplyQueue {
   /** Replies waiting to be read. */
   get queuedCount(): number {
     return this.#replies.length;
+  }
+
+  /** What was received that no read has consumed: a whole reply, part of one, or nothing. */
+  get unread(): UnreadInput {
+    if (this.#replies.length > 0) return 'reply';
+    return this.#parser.hasPendingBytes ? 'fragment' : 'nothing';
   }
 
   /** True when any byte was received that no read has consumed: a reply or part of one. */

@@ -8,6 +8,7 @@ import {
   type SendMailOptions,
   type ServerOptions,
 } from './options.js';
+import { redactFailure, redactReply } from './redaction.js';
 import type { Reply } from './reply.js';
 import { SmtpSession } from './session.js';
 import type { TlsInfo } from './tls.js';
@@ -40,7 +41,6 @@ interface Delivery {
   rejected: RecipientReply[];
   reply: Reply | undefined;
   transactions: number;
-  quitSent: boolean;
 }
 
 /**
@@ -58,8 +58,12 @@ export async function sendMail(options: SendMailOptions): Promise<SendResult> {
     const parameters = chooseEnvelopeParameters(send, session.capabilities);
     const delivery = await deliver(session, send, parameters, transcript);
     const warnings = [...parameters.warnings];
-    const quitWarning = await session.quit(delivery.quitSent);
+    const quitWarning = await session.quit();
     if (quitWarning !== undefined) warnings.push(quitWarning);
+    for (const { reply } of [...delivery.accepted, ...delivery.rejected]) {
+      redactReply(reply, transcript);
+    }
+    redactReply(delivery.reply, transcript);
     return {
       ...report(session, transcript, warnings),
       ...delivery,
@@ -74,6 +78,7 @@ export async function sendMail(options: SendMailOptions): Promise<SendResult> {
 /** Attaches the conversation so far to a failure: the one place a debug log can get it. */
 function withTranscript(transcript: Transcript): (error: unknown) => never {
   return (error) => {
+    redactFailure(error, transcript);
     if (error instanceof SmtpError) error.transcript = transcript.entries;
     throw error;
   };
@@ -94,7 +99,7 @@ function report(session: SmtpSession, transcript: Transcript, warnings: string[]
     tls: session.tlsInfo,
     authMechanism: session.authMechanism,
     transcript: transcript.entries,
-    warnings,
+    warnings: warnings.map((warning) => transcript.redact(warning)),
   };
 }
 
@@ -110,7 +115,6 @@ async function deliver(
     rejected: [],
     reply: undefined,
     transactions: 0,
-    quitSent: false,
   };
   let pending = send.recipients;
   while (pending.length > 0) {
@@ -121,7 +125,6 @@ async function deliver(
     delivery.accepted.push(...outcome.accepted);
     delivery.rejected.push(...outcome.rejected);
     delivery.reply = outcome.reply ?? delivery.reply;
-    delivery.quitSent = outcome.quitSent;
     // A deferral that let nobody through would repeat forever: report those as refused.
     if (outcome.accepted.length === 0) delivery.rejected.push(...outcome.deferredReplies);
     pending = outcome.accepted.length === 0 ? [] : outcome.deferred;

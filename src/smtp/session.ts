@@ -43,6 +43,8 @@ export class SmtpSession {
   readonly #options: CheckedConnection;
   #capabilities: Capabilities = HELO_CAPABILITIES;
   #authMechanism: AuthMechanismName | undefined;
+  /** QUIT went out with the final dot (RFC 2920 3.1); only its reply is still owed. */
+  #quitSent = false;
 
   private constructor(connection: SmtpConnection, options: CheckedConnection) {
     this.#connection = connection;
@@ -97,13 +99,19 @@ export class SmtpSession {
     return this.#connection.readReply({ phase, command, timeoutMs: wait });
   }
 
+  /** Records that QUIT was written with the final dot, so `quit` must not send it again. */
+  noteQuitSent(): void {
+    this.#quitSent = true;
+  }
+
   /**
-   * Ends the session politely (RFC 5321 4.1.1.10). A failure here cannot undo what the server
+   * Ends the session politely (RFC 5321 4.1.1.10), reading the reply to a QUIT already sent
+   * with the dot rather than sending another. A failure here cannot undo what the server
    * already accepted, so it is returned as a warning instead of thrown.
    */
-  async quit(alreadySent = false): Promise<string | undefined> {
+  async quit(): Promise<string | undefined> {
     try {
-      const reply = alreadySent
+      const reply = this.#quitSent
         ? await this.read('quit', 'QUIT')
         : await this.command(commandOf(quitCommand(), 'QUIT'), 'quit');
       expectReply(reply, '2', { phase: 'quit', command: 'QUIT' });
@@ -190,8 +198,13 @@ export class SmtpSession {
     this.#authMechanism = name;
   }
 
-  /** Every line after AUTH carries SASL data, so all but `*` are redacted in the transcript. */
+  /**
+   * Every line after AUTH carries SASL data, so all but `*` are redacted in the transcript. In
+   * errors a step is named `AUTH <mechanism>`, never by a response line: a LOGIN response is
+   * the password in base64, and a timeout or drop right after it would quote it.
+   */
   #authChannel(): AuthChannel {
+    let shown = 'AUTH';
     return {
       send: async (line, sensitive) => {
         const isAuth = /^AUTH /i.test(line);
@@ -199,12 +212,13 @@ export class SmtpSession {
           ? formatCommand('AUTH', ...line.slice(5).split(' '))
           : formatSaslResponse(line);
         const redact = sensitive || (!isAuth && line !== '*');
-        const shown = isAuth ? line.split(' ').slice(0, 2).join(' ') : line;
+        if (isAuth) shown = line.split(' ').slice(0, 2).join(' ');
+        const step = isAuth || line === '*' ? shown : `${shown} (response)`;
         await this.#connection.write(bytes, [{ text: line, sensitive: redact }], {
           phase: 'auth',
-          command: shown,
+          command: step,
         });
-        return this.read('auth', shown);
+        return this.read('auth', step);
       },
     };
   }

@@ -1,11 +1,17 @@
 import { dataCommand, mailCommand, quitCommand, rcptCommand, rsetCommand } from './commands.js';
 import { encodeData } from './data-encoder.js';
 import type { EnvelopeAddress } from './envelope-address.js';
-import { SmtpError, expectReply, type RecipientReply } from './errors.js';
+import {
+  SmtpError,
+  SmtpProtocolError,
+  expectReply,
+  type RecipientReply,
+  type SmtpPhase,
+} from './errors.js';
 import type { EnvelopeParameters } from './mail-parameters.js';
 import type { CheckedSend } from './options.js';
 import { sortRecipientReplies } from './recipient-replies.js';
-import type { Reply } from './reply.js';
+import { formatReply, type Reply } from './reply.js';
 import { commandOf, type Command, type SmtpSession } from './session.js';
 import type { Transcript } from './transcript.js';
 
@@ -19,8 +25,6 @@ export interface TransactionOutcome {
   deferredReplies: RecipientReply[];
   /** The reply to the final dot; undefined when no recipient was accepted. */
   reply: Reply | undefined;
-  /** QUIT went out right after the final dot, so its reply is still to be read. */
-  quitSent: boolean;
 }
 
 interface EnvelopeReplies {
@@ -51,6 +55,7 @@ export async function runTransaction(
   const rcpts = recipients.map((r) =>
     commandOf(rcptCommand(r.wire, parameters.rcpt), `RCPT TO:<${r.wire}>`),
   );
+  await refuseUnaskedReply(session, 'mail', mail.line);
   const replies = session.capabilities.pipelining
     ? await sendEnvelopePipelined(session, mail, rcpts)
     : await sendEnvelopeInTurn(session, mail, rcpts);
@@ -59,13 +64,13 @@ export async function runTransaction(
   if (accepted.length === 0) {
     await endEmptyTransaction(session, replies);
     expectReply(replies.mail, '2', { phase: 'mail', command: mail.line });
-    return { ...sorted, accepted, reply: undefined, quitSent: false };
+    return { ...sorted, accepted, reply: undefined };
   }
   expectReply(replies.data ?? replies.mail, 354, { phase: 'data', command: 'DATA' });
   // QUIT may ride with the dot only when the server pipelines (RFC 2920 3.1).
   const quitNow = session.capabilities.pipelining && sorted.deferred.length === 0;
   const reply = await sendMessage(session, send.message, quitNow, transcript);
-  return { ...sorted, accepted, reply, quitSent: quitNow };
+  return { ...sorted, accepted, reply };
 }
 
 /** MAIL, every RCPT and DATA in one write; then every reply, in order, each checked. */
@@ -134,29 +139,29 @@ async function sendMessage(
   const dotAt = wire.length - dotLine.length;
   transcript.info(`[message: ${message.length} octets]`);
   const context = { phase: 'message', command: 'the message content' } as const;
+  await refuseUnaskedReply(session, context.phase, context.command);
   await session.connection.write(wire.subarray(0, dotAt), [], context);
+  // Outside the try below: until the dot is written, nothing can have been delivered.
+  await refuseUnaskedReply(session, context.phase, context.command);
+  if (quitNow) session.noteQuitSent();
   const tail = quitNow
     ? Buffer.concat([wire.subarray(dotAt), quitCommand()])
     : wire.subarray(dotAt);
+  const lines = quitNow ? [{ text: '.' }, { text: 'QUIT' }] : [{ text: '.' }];
+  const dot = { phase: 'message', command: 'the end of the message (.)' } as const;
+  // Read just before the write, which hands the bytes over before it first waits: a connection
+  // already closed here never got the dot, so nothing can have been delivered.
+  const dotHandedOver = session.connection.isOpen;
   try {
-    await session.connection.write(
-      tail,
-      quitNow ? [{ text: '.' }, { text: 'QUIT' }] : [{ text: '.' }],
-      {
-        phase: 'message',
-        command: '.',
-      },
-    );
-    const reply = await session.read(
-      'message',
-      'the end of the message (.)',
-      session.timeouts.finalReply,
-    );
-    return expectReply(reply, '2', { phase: 'message', command: 'the end of the message (.)' });
+    await session.connection.write(tail, lines, { phase: 'message', command: '.' });
+    const reply = await session.read(dot.phase, dot.command, session.timeouts.finalReply);
+    return expectReply(reply, '2', dot);
   } catch (error) {
     // RFC 5321 4.5.3.2.6: once the dot may have arrived, only the server's reply says whether
     // it took the message. Without that reply, the outcome is unknown, not a failure.
-    if (error instanceof SmtpError && error.reply === undefined) error.outcome = 'unknown';
+    if (error instanceof SmtpError && error.reply === undefined && dotHandedOver) {
+      error.outcome = 'unknown';
+    }
     throw error;
   }
 }
@@ -174,4 +179,35 @@ async function checkedRead(
 function checkClosing(reply: Reply, phase: 'mail' | 'rcpt' | 'data', command: string): Reply {
   if (reply.code === 421) expectReply(reply, '2', { phase, command });
   return reply;
+}
+
+/**
+ * Before a command group, and after 354 until the final dot, the server has nothing to answer
+ * (RFC 5321 4.1.1.4: the one reply to DATA's content follows the dot). A reply that comes
+ * anyway would be read as the answer to what we send next, and a 250 there would report a
+ * message the server never received as delivered. A refusal (a 421 before MAIL, a size limit
+ * hit mid-stream) is reported as the refusal it is; anything else breaks the protocol. The
+ * connection is out of step either way, so it is dropped.
+ */
+async function refuseUnaskedReply(
+  session: SmtpSession,
+  phase: SmtpPhase,
+  command: string,
+): Promise<void> {
+  const unread = session.connection.unread;
+  if (unread === 'nothing') return;
+  let heard = 'part of a reply';
+  try {
+    if (unread === 'reply') {
+      const early = await session.read(phase, command);
+      expectReply(early, ['2', '3'], { phase, command });
+      heard = formatReply(early);
+    }
+  } finally {
+    session.destroy();
+  }
+  throw new SmtpProtocolError(
+    `The server sent ${heard} where no reply was due (before ${command}): it answers nothing the client sent, so the session is out of step. Stopped before the final dot, so this transaction delivered nothing.`,
+    { phase, command },
+  );
 }

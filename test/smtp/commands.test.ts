@@ -169,6 +169,19 @@ describe('command builders', () => {
     ['RCPT with brackets', () => rcptCommand('a@b> NOTIFY=NEVER <', {})],
     ['RCPT empty NOTIFY list', () => rcptCommand('a@b', { notify: [] })],
     ['RCPT non-ASCII ORCPT', () => rcptCommand('a@b', { orcpt: 'δ@example.com' })],
+    // RFC 3461 4.2, 4.4: ORCPT and ENVID are printable US-ASCII; xtext must not launder controls.
+    ['MAIL ENVID with CRLF', () => mailCommand('a@b', { envId: 'run\r\nRSET' })],
+    ['MAIL ENVID with NUL', () => mailCommand('a@b', { envId: 'run\u0000' })],
+    ['RCPT ORCPT with LF', () => rcptCommand('a@b', { orcpt: 'a@b\nx' })],
+    // RFC 3461 4.1, 4.3: closed sets; a space would smuggle in another parameter.
+    ['MAIL RET outside its set', () => mailCommand('a@b', { ret: 'FULL SIZE=1' as never })],
+    ['MAIL BODY outside its set', () => mailCommand('a@b', { body: 'BINARYMIME' as never })],
+    ['RCPT NOTIFY outside its set', () => rcptCommand('a@b', { notify: ['SUCCESS X=1'] as never })],
+    [
+      'RCPT NOTIFY=NEVER with others',
+      () => rcptCommand('a@b', { notify: ['SUCCESS', 'NEVER'] as never }),
+    ],
+    ['RCPT NOTIFY as a string', () => rcptCommand('a@b', { notify: 'SUCCESS' as never })],
     ['RCPT over 512 octets', () => rcptCommand(`${'a'.repeat(500)}@example.com`, {})],
   ];
   it.each(refused)('refuses %s', (_name, build) => {

@@ -374,6 +374,9 @@ describe('input checks before any connection', () => {
     [{ ehloName: 'runner' }, /fully qualified/],
     [{ message: Buffer.from(`Subject: x\r\n\r\n${'a'.repeat(1200)}\r\n`) }, /998/],
     [{ host: 'mail.example.com', auth: { username: 'u', password: 'p4ssword' } }, /without TLS/],
+    [{ dsn: { ret: 'FULL SIZE=1' as never } }, /RET/],
+    [{ dsn: { notify: ['SUCCESS', 'NEVER'] as never } }, /NOTIFY/],
+    [{ dsn: { envId: 'run\r\n42' } }, /ENVID/],
   ])('refuses %j', async (extra, pattern) => {
     const running = await server();
     const error = await sendMail(options(running.port, extra)).catch((caught: unknown) => caught);

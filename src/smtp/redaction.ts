@@ -1,0 +1,35 @@
+import { SmtpError, SmtpRecipientsError } from './errors.js';
+import type { Reply } from './reply.js';
+import type { Transcript } from './transcript.js';
+
+/** A cause chain longer than this is not ours; stop rather than loop on a cycle. */
+const maxCauseDepth = 8;
+
+/**
+ * Masks every secret the transcript knows in a reply's lines, in place: the same reply object
+ * can sit in an error, a result and a list of refused recipients, and all must be clean.
+ */
+export function redactReply(reply: Reply | undefined, transcript: Transcript): void {
+  if (reply === undefined) return;
+  reply.lines.forEach((line, index) => (reply.lines[index] = transcript.redact(line)));
+}
+
+/**
+ * The last line of defence before a failure leaves the client: servers echo what they were
+ * given (RFC 4954 gives them no rule against it), in a refusal long after AUTH or in a reply
+ * too malformed to parse, so the message, the quoted reply and every cause are masked with
+ * every form of the password the transcript was told about.
+ */
+export function redactFailure(error: unknown, transcript: Transcript): void {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < maxCauseDepth; depth += 1) {
+    current.message = transcript.redact(current.message);
+    // Set after the message: V8 builds `stack` on first read, from the message at that time.
+    if (typeof current.stack === 'string') current.stack = transcript.redact(current.stack);
+    if (current instanceof SmtpError) redactReply(current.reply, transcript);
+    if (current instanceof SmtpRecipientsError) {
+      for (const refused of current.rejected) redactReply(refused.reply, transcript);
+    }
+    current = current.cause;
+  }
+}

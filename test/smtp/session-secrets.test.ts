@@ -1,0 +1,125 @@
+// Secrets must stay out of every error a send can end with: its message, its command, the
+// server's lines it quotes, its cause and its transcript, however the session breaks. A scripted
+// server plays the faults (drops, silence, echoes) that a real one will not produce on cue.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  SmtpError,
+  SmtpProtocolError,
+  SmtpReplyError,
+  sendMail,
+  type SendMailOptions,
+} from '../../src/smtp/index.js';
+import {
+  startScriptedServer,
+  type Script,
+  type ScriptedServer,
+} from '../helpers/scripted-server.js';
+import { assertNoSecrets } from '../helpers/secrets.js';
+
+const password = 'correct horse battery';
+const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+const plainBlob = base64(`\0ci\0${password}`);
+const message = Buffer.from('Subject: t\r\n\r\nbody line\r\n');
+
+const greetedWithAuth: Script = [
+  { send: '220 mx.test\r\n' },
+  { expect: /^EHLO / },
+  { send: '250-mx.test\r\n250-PIPELINING\r\n250 AUTH PLAIN LOGIN\r\n' },
+];
+/** LOGIN up to the point where the client has sent the password. */
+const loginSent: Script = [
+  ...greetedWithAuth,
+  { expect: 'AUTH LOGIN' },
+  { send: '334 VXNlcm5hbWU6\r\n' },
+  { expect: base64('ci') },
+  { send: '334 UGFzc3dvcmQ6\r\n' },
+  { expect: base64(password) },
+];
+
+let servers: ScriptedServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function failure(script: Script, mechanism: 'PLAIN' | 'LOGIN' = 'PLAIN'): Promise<SmtpError> {
+  const server = await startScriptedServer(script);
+  servers.push(server);
+  const options: SendMailOptions = {
+    host: '127.0.0.1',
+    port: server.port,
+    tls: 'none', // loopback: AUTH without TLS is allowed
+    ehloName: 'runner.example.com',
+    auth: { username: 'ci', password, mechanism },
+    envelope: { from: 'ci@example.com', to: ['dev@example.com'] },
+    message,
+    timeouts: { greeting: 300, command: 300, finalReply: 300, dataBlock: 300 },
+  };
+  const error = await sendMail(options).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(SmtpError);
+  expect(server.connections[0]?.failures).toEqual([]);
+  return error as SmtpError;
+}
+
+/** Everything an error exposes to a log: message, fields, reply, causes and transcript. */
+function everythingIn(error: SmtpError): string {
+  const parts = [error.command ?? '', JSON.stringify(error.reply ?? null)];
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    parts.push(cause.message, cause.stack ?? '');
+  }
+  parts.push(...error.transcript.map((entry) => entry.text));
+  return parts.join('\n');
+}
+
+describe('no secret in an error, whatever breaks', () => {
+  it('the connection drops right after the LOGIN password', async () => {
+    const error = await failure([...loginSent, { drop: true }], 'LOGIN');
+    expect(error.phase).toBe('auth');
+    assertNoSecrets(everythingIn(error), [password]);
+  });
+
+  it('the server never answers the LOGIN password', async () => {
+    const error = await failure([...loginSent, { delay: 2000 }], 'LOGIN');
+    expect(error.phase).toBe('auth');
+    expect(error.transient).toBe(true);
+    assertNoSecrets(everythingIn(error), [password]);
+  });
+
+  it.each([
+    ['the blob', plainBlob],
+    // Quoted with the verb, the blob is cut off where no whole base64 form of it remains.
+    ['the whole command line', `AUTH PLAIN ${plainBlob}`],
+  ])('the server echoes %s as a malformed reply', async (_name, echo) => {
+    const error = await failure([
+      ...greetedWithAuth,
+      { expect: `AUTH PLAIN ${plainBlob}` },
+      { send: `${echo}\r\n` },
+    ]);
+    expect(error).toBeInstanceOf(SmtpProtocolError);
+    expect(error.phase).toBe('auth');
+    const text = everythingIn(error);
+    assertNoSecrets(text, [password]);
+    expect(text).not.toContain(plainBlob.slice(6, 24));
+  });
+
+  it('the server quotes the password in a later reply', async () => {
+    const error = await failure([
+      ...greetedWithAuth,
+      { expect: `AUTH PLAIN ${plainBlob}` },
+      { send: '235 2.7.0 ok\r\n' },
+      { expect: /^MAIL FROM:/ },
+      { expect: /^RCPT TO:/ },
+      { expect: 'DATA' },
+      {
+        send: `550 5.7.1 ${password} is not a sender\r\n503 5.5.1 no MAIL\r\n503 5.5.1 no MAIL\r\n`,
+      },
+      { expect: 'QUIT' },
+      { send: '221 bye\r\n' },
+    ]);
+    expect(error).toBeInstanceOf(SmtpReplyError);
+    expect(error.code).toBe(550);
+    expect(error.enhancedCode).toBe('5.7.1');
+    expect(error.reply?.lines[0]).toBe('5.7.1 [redacted] is not a sender');
+    assertNoSecrets(everythingIn(error), [password]);
+  });
+});
