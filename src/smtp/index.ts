@@ -1,7 +1,8 @@
 // The SMTP client's public surface. It knows nothing of MIME or GitHub: it delivers bytes.
 export { sendMail, verifyConnection } from './send-mail.js';
 export type { SendResult, SessionReport } from './send-mail.js';
-export type { AuthOptions, DsnOptions, SendMailOptions, ServerOptions } from './options.js';
+export type { AuthOptions, ServerOptions } from './options.js';
+export type { DsnOptions, SendMailOptions } from './send-options.js';
 export type { TlsMode, TlsSettings, TlsInfo } from './tls.js';
 export type { Timeouts } from './timeouts.js';
 export { defaultTimeouts } from './timeouts.js';

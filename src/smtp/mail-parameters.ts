@@ -1,7 +1,7 @@
 import type { Capabilities } from './capabilities.js';
 import type { MailParameters, RcptParameters } from './commands.js';
 import { SmtpInputError } from './errors.js';
-import type { CheckedSend } from './options.js';
+import type { CheckedSend } from './send-options.js';
 
 /** The parameters of MAIL FROM and RCPT TO for one send, chosen from what the server offers. */
 export interface EnvelopeParameters {

@@ -1,13 +1,8 @@
 import type { AuthMechanismName } from './auth/index.js';
 import { SmtpError, SmtpInputError, SmtpRecipientsError, type RecipientReply } from './errors.js';
 import { chooseEnvelopeParameters, type EnvelopeParameters } from './mail-parameters.js';
-import {
-  checkSendOptions,
-  checkServerOptions,
-  type CheckedSend,
-  type SendMailOptions,
-  type ServerOptions,
-} from './options.js';
+import { checkServerOptions, type ServerOptions } from './options.js';
+import { checkSendOptions, type CheckedSend, type SendMailOptions } from './send-options.js';
 import { redactFailure, redactReply } from './redaction.js';
 import type { Reply } from './reply.js';
 import { SmtpSession } from './session.js';

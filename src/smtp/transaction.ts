@@ -9,7 +9,7 @@ import {
   type SmtpPhase,
 } from './errors.js';
 import type { EnvelopeParameters } from './mail-parameters.js';
-import type { CheckedSend } from './options.js';
+import type { CheckedSend } from './send-options.js';
 import { sortRecipientReplies } from './recipient-replies.js';
 import { formatReply, type Reply } from './reply.js';
 import { commandOf, type Command, type SmtpSession } from './session.js';
