@@ -1,38 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { sendMail, SmtpAuthError, SmtpError } from '../../src/smtp/index.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
+import { createToken, splitDelivered, waitForDelivery, wasDelivered } from './maildir.js';
 import {
-  buildMessage,
-  createToken,
-  splitDelivered,
-  waitForDelivery,
-  wasDelivered,
-} from './maildir.js';
+  catchSendError,
+  describeError,
+  mtaLogin,
+  mtaOptions,
+  secretsOf,
+  type Mechanism,
+} from './mta-send.js';
 import { mta, requireMta } from './mta-settings.js';
 
-type Mechanism = NonNullable<Parameters<typeof sendMail>[0]['auth']>['mechanism'];
-
 // Postfix (smtpd_sasl_type = dovecot) with Dovecot 2.3 behind it; see test/mta/setup.sh.
-
-/** Every string a transcript or error must never carry, as is or in base64. */
-function secretsOf(user: string, password: string): string[] {
-  return [password, `\0${user}\0${password}`];
-}
-
-/** All the text an error exposes: message, stack, and own fields (reply, command, transcript). */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return [error.message, error.stack ?? '', JSON.stringify({ ...error })].join('\n');
-}
-
-async function catchError(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => {
   const tlsOptions = () => ({ ca: requireMta().ca, servername: 'localhost' });
@@ -43,17 +23,15 @@ describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => 
     mechanism: Mechanism,
     token: string,
   ) {
-    const { host, user, password } = requireMta();
-    return sendMail({
-      host,
-      port,
-      tls,
-      tlsOptions: tlsOptions(),
-      auth: { username: user, password, mechanism },
-      ehloName: 'ci.smtp-notify.test',
-      envelope: { from: user, to: ['inbox@smtp-notify.test'] },
-      message: buildMessage(token),
-    });
+    return sendMail(
+      mtaOptions(token, {
+        port,
+        tls,
+        tlsOptions: tlsOptions(),
+        auth: mtaLogin(mechanism),
+        ehloName: 'ci.smtp-notify.test',
+      }),
+    );
   }
 
   it.each<Mechanism>(['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256'])(
@@ -104,18 +82,15 @@ describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => 
   it.each<Mechanism>(['PLAIN', 'SCRAM-SHA-256'])(
     'a wrong password with %s fails with SmtpAuthError 535 and leaks no password',
     async (mechanism) => {
-      const { host, ports, user, password, maildir } = requireMta();
+      const { ports, user, password, maildir } = requireMta();
       const wrongPassword = 'wr0ng-Pässword?';
       const token = createToken();
-      const error = await catchError(
-        sendMail({
-          host,
+      const error = await catchSendError(
+        mtaOptions(token, {
           port: ports.submission,
           tls: 'starttls',
           tlsOptions: tlsOptions(),
-          auth: { username: user, password: wrongPassword, mechanism },
-          envelope: { from: user, to: ['inbox@smtp-notify.test'] },
-          message: buildMessage(token),
+          auth: mtaLogin(mechanism, wrongPassword),
         }),
       );
 
@@ -131,16 +106,13 @@ describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => 
   );
 
   it('a mechanism the server does not offer (XOAUTH2) is refused with an error naming it', async () => {
-    const { host, ports, user, password } = requireMta();
-    const error = await catchError(
-      sendMail({
-        host,
+    const { ports, user, password } = requireMta();
+    const error = await catchSendError(
+      mtaOptions(createToken(), {
         port: ports.submission,
         tls: 'starttls',
         tlsOptions: tlsOptions(),
-        auth: { username: user, password, mechanism: 'XOAUTH2' },
-        envelope: { from: user, to: ['inbox@smtp-notify.test'] },
-        message: buildMessage(createToken()),
+        auth: mtaLogin('XOAUTH2'),
       }),
     );
     expect(error).toBeInstanceOf(SmtpError);

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   SmtpAuthError,
   SmtpInputError,
   SmtpRecipientsError,
   SmtpTlsError,
+  defaultTimeouts,
   sendMail,
   verifyConnection,
   type SendMailOptions,
@@ -11,6 +12,7 @@ import {
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { startFlightRecorder, type FlightRecorder } from '../helpers/flight-recorder.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
+import { sendOptions, useCleanups } from '../helpers/send-fixtures.js';
 import { startSmtpServer, testTls, type RunningServer } from '../helpers/smtp-server.js';
 
 const password = 'correct horse battery';
@@ -18,38 +20,23 @@ const message = Buffer.from(
   'From: ci@example.com\r\nTo: dev@example.com\r\nSubject: build\r\n\r\nGreen.\r\n.hidden dot line\r\n',
 );
 
-let cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((cleanup) => cleanup()));
-  cleanups = [];
-});
+const defer = useCleanups();
 
 async function server(options: Parameters<typeof startSmtpServer>[0] = {}): Promise<RunningServer> {
-  const running = await startSmtpServer(options);
-  cleanups.push(() => running.close());
-  return running;
+  return defer(await startSmtpServer(options));
 }
 
 async function recorder(port: number): Promise<FlightRecorder> {
-  const recording = await startFlightRecorder(port);
-  cleanups.push(() => recording.close());
-  return recording;
+  return defer(await startFlightRecorder(port));
 }
 
 function checkPassword(user: string, pass: string): boolean {
   return user === 'ci' && pass === password;
 }
 
+/** This file's message, with a line to dot-stuff, and the client's own timeouts: real servers. */
 function options(port: number, extra: Partial<SendMailOptions> = {}): SendMailOptions {
-  return {
-    host: '127.0.0.1',
-    port,
-    tls: 'none',
-    ehloName: 'runner.example.com',
-    envelope: { from: 'ci@example.com', to: ['dev@example.com'] },
-    message,
-    ...extra,
-  };
+  return sendOptions(port, { message, timeouts: defaultTimeouts, ...extra });
 }
 
 const starttls = {
@@ -185,8 +172,7 @@ describe('sendMail against smtp-server', () => {
 describe('through an HTTP CONNECT proxy', () => {
   it('delivers through the tunnel', async () => {
     const running = await server();
-    const proxy = await startConnectProxy({ coalesceGreeting: true });
-    cleanups.push(() => proxy.close());
+    const proxy = defer(await startConnectProxy({ coalesceGreeting: true }));
     await sendMail(options(running.port, { proxy: proxy.url }));
     expect(proxy.requests[0]?.line).toBe(`CONNECT 127.0.0.1:${running.port} HTTP/1.1`);
     expect(running.received).toHaveLength(1);
@@ -196,8 +182,7 @@ describe('through an HTTP CONNECT proxy', () => {
     const running = await server({
       onAuth: (_auth, _session, callback) => callback(null, { user: 'ci' }),
     });
-    const proxy = await startConnectProxy();
-    cleanups.push(() => proxy.close());
+    const proxy = defer(await startConnectProxy());
     const error = await sendMail(
       options(running.port, { proxy: proxy.url, auth: { username: 'ci', password } }),
     ).catch((caught: unknown) => caught);

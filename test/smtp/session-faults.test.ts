@@ -1,83 +1,34 @@
 // Faults a real server will not produce, played by a scripted server: each test states what the
 // client must do and what the server must (not) have received.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   SmtpConnectionError,
-  SmtpError,
   SmtpProtocolError,
   SmtpReplyError,
   SmtpTimeoutError,
   SmtpTlsError,
   sendMail,
-  type SendMailOptions,
 } from '../../src/smtp/index.js';
 import {
-  serverTlsOptions,
-  startScriptedServer,
-  testCa,
-  type Script,
-  type ScriptedServer,
-} from '../helpers/scripted-server.js';
+  contentAndDot,
+  greetedWith,
+  pipelinedEnvelope,
+  scripted,
+  sendFailure,
+  sendOptions,
+} from '../helpers/send-fixtures.js';
+import { serverTlsOptions, testCa, type Script } from '../helpers/scripted-server.js';
 
-const message = Buffer.from('Subject: t\r\n\r\nbody line\r\n');
-const ehloPipelining = '250-mx.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n';
-const envelopeGroup: Script = [
-  { expect: /^MAIL FROM:<ci@example.com>/ },
-  { expect: 'RCPT TO:<dev@example.com>' },
-  { expect: 'DATA' },
+/** Greeting and EHLO offering STARTTLS, and the client's STARTTLS read. */
+const starttlsAsked: Script = [
+  ...greetedWith('250-mx.test\r\n250 STARTTLS\r\n'),
+  { expect: 'STARTTLS' },
 ];
-const greeted: Script = [
-  { send: '220 mx.test\r\n' },
-  { expect: /^EHLO / },
-  { send: ehloPipelining },
-];
-/** Greeting, EHLO with PIPELINING, and the client's MAIL/RCPT/DATA group read. */
-const pipelinedEnvelope: Script = [...greeted, ...envelopeGroup];
-const contentAndDot: Script = [
-  { expect: 'Subject: t' },
-  { expect: '' },
-  { expect: 'body line' },
-  { expect: '.' },
-];
-
-let servers: ScriptedServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
-
-async function scripted(script: Script): Promise<ScriptedServer> {
-  const server = await startScriptedServer(script);
-  servers.push(server);
-  return server;
-}
-
-function options(port: number, extra: Partial<SendMailOptions> = {}): SendMailOptions {
-  return {
-    host: '127.0.0.1',
-    port,
-    tls: 'none',
-    ehloName: 'runner.example.com',
-    envelope: { from: 'ci@example.com', to: ['dev@example.com'] },
-    message,
-    timeouts: { greeting: 300, command: 300, finalReply: 300, dataBlock: 300 },
-    ...extra,
-  };
-}
-
-async function failure(
-  server: ScriptedServer,
-  extra: Partial<SendMailOptions> = {},
-): Promise<SmtpError> {
-  const error = await sendMail(options(server.port, extra)).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SmtpError);
-  return error as SmtpError;
-}
 
 describe('greeting and EHLO', () => {
   it('times out on a server that never greets, having sent nothing', async () => {
     const server = await scripted([{ delay: 2000 }]);
-    const error = await failure(server);
+    const error = await sendFailure(server.port);
     expect(error).toBeInstanceOf(SmtpTimeoutError);
     expect(error.phase).toBe('greeting');
     expect(error.transient).toBe(true);
@@ -86,7 +37,7 @@ describe('greeting and EHLO', () => {
 
   it('stops at a 554 greeting, quoting the server', async () => {
     const server = await scripted([{ send: '554 5.7.1 No service for you\r\n' }]);
-    const error = await failure(server);
+    const error = await sendFailure(server.port);
     expect(error).toBeInstanceOf(SmtpReplyError);
     expect(error.code).toBe(554);
     expect(error.message).toContain('No service for you');
@@ -113,7 +64,7 @@ describe('greeting and EHLO', () => {
       { expect: 'QUIT' },
       { send: '221 bye\r\n' },
     ]);
-    const result = await sendMail(options(server.port));
+    const result = await sendMail(sendOptions(server.port));
     expect(result.reply.lines[0]).toBe('queued as X1');
     expect(server.connections[0]?.failures).toEqual([]);
   });
@@ -124,7 +75,7 @@ describe('greeting and EHLO', () => {
       { expect: /^EHLO / },
       { send: '502 5.5.1 EHLO not implemented\r\n' },
     ]);
-    const error = await failure(server, { tls: 'starttls', tlsOptions: { ca: testCa } });
+    const error = await sendFailure(server.port, { tls: 'starttls', tlsOptions: { ca: testCa } });
     expect(error.phase).toBe('ehlo');
     expect(server.connections[0]?.lines.some((line) => line.startsWith('HELO'))).toBe(false);
   });
@@ -135,7 +86,7 @@ describe('greeting and EHLO', () => {
       { expect: /^EHLO / },
       { send: '250-mx.test\r\n251 PIPELINING\r\n' },
     ]);
-    const error = await failure(server);
+    const error = await sendFailure(server.port);
     expect(error).toBeInstanceOf(SmtpProtocolError);
   });
 });
@@ -143,43 +94,32 @@ describe('greeting and EHLO', () => {
 describe('STARTTLS', () => {
   it('refuses bytes injected after the 220 to STARTTLS (CVE-2011-0411), before any handshake', async () => {
     const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: '250-mx.test\r\n250 STARTTLS\r\n' },
-      { expect: 'STARTTLS' },
+      ...starttlsAsked,
       { send: '220 go ahead\r\n250-injected\r\n250 AUTH PLAIN\r\n' },
       { delay: 200 },
     ]);
-    const error = await failure(server, { tls: 'starttls', tlsOptions: { ca: testCa } });
+    const error = await sendFailure(server.port, { tls: 'starttls', tlsOptions: { ca: testCa } });
     expect(error).toBeInstanceOf(SmtpProtocolError);
     expect(error.phase).toBe('starttls');
   });
 
   it('fails closed when STARTTLS is refused', async () => {
-    const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: '250-mx.test\r\n250 STARTTLS\r\n' },
-      { expect: 'STARTTLS' },
-      { send: '454 4.7.0 TLS not available\r\n' },
-    ]);
-    const error = await failure(server, { tls: 'starttls', tlsOptions: { ca: testCa } });
+    const server = await scripted([...starttlsAsked, { send: '454 4.7.0 TLS not available\r\n' }]);
+    const error = await sendFailure(server.port, { tls: 'starttls', tlsOptions: { ca: testCa } });
     expect(error).toBeInstanceOf(SmtpTlsError);
     expect(error.code).toBe(454);
   });
 
   it('discards plaintext capabilities and says EHLO again over TLS (RFC 3207 4.2)', async () => {
     const server = await scripted([
-      { send: '220 mx.test\r\n' },
-      { expect: /^EHLO / },
-      { send: '250-mx.test\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n' },
+      ...greetedWith('250-mx.test\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n'),
       { expect: 'STARTTLS' },
       { send: '220 go ahead\r\n' },
       { startTls: serverTlsOptions },
       { expect: /^EHLO / },
       { send: '250 mx.test\r\n' },
     ]);
-    const error = await failure(server, {
+    const error = await sendFailure(server.port, {
       tls: 'starttls',
       tlsOptions: { ca: testCa, servername: 'localhost' },
       auth: { username: 'ci', password: 'a-long-password' },
@@ -197,7 +137,7 @@ describe('transaction faults', () => {
       { send: '421 4.3.2 Shutting down\r\n' },
       { end: true },
     ]);
-    const error = await failure(server);
+    const error = await sendFailure(server.port);
     expect(error.code).toBe(421);
     expect(error.transient).toBe(true);
     await server.connections[0]?.closed;
@@ -214,7 +154,7 @@ describe('transaction faults', () => {
       { expect: 'QUIT' },
       { send: '221 bye\r\n' },
     ]);
-    const error = await failure(server);
+    const error = await sendFailure(server.port);
     expect(error.name).toBe('SmtpRecipientsError');
     expect(server.connections[0]?.failures).toEqual([]);
     expect(server.connections[0]?.text()).not.toContain('body line');
@@ -227,7 +167,7 @@ describe('transaction faults', () => {
       ...contentAndDot,
       { drop: true },
     ]);
-    const error = await failure(server);
+    const error = await sendFailure(server.port);
     expect(error).toBeInstanceOf(SmtpConnectionError);
     expect(error.outcome).toBe('unknown');
   });
@@ -238,7 +178,7 @@ describe('transaction faults', () => {
       { send: '250 ok\r\n250 ok\r\n' },
       { drop: true },
     ]);
-    const error = await failure(server);
+    const error = await sendFailure(server.port);
     expect(error.outcome).toBe('not-delivered');
     expect(error.phase).toBe('data');
   });
@@ -252,7 +192,7 @@ describe('transaction faults', () => {
       { expect: 'QUIT' },
       { send: '221 bye\r\n' },
     ]);
-    const error = await failure(server);
+    const error = await sendFailure(server.port);
     expect(error.phase).toBe('message');
     expect(error.code).toBe(451);
     expect(error.transient).toBe(true);
@@ -266,7 +206,7 @@ describe('transaction faults', () => {
       { send: '250 2.0.0 queued as Q7\r\n' },
       { drop: true },
     ]);
-    const result = await sendMail(options(server.port));
+    const result = await sendMail(sendOptions(server.port));
     expect(result.reply.lines[0]).toBe('2.0.0 queued as Q7');
     expect(result.warnings.join(' ')).toMatch(/QUIT/);
   });
@@ -284,7 +224,7 @@ describe('transaction faults', () => {
     'reports a drop %s with its phase and outcome',
     async (_name, script, phase, outcome) => {
       const server = await scripted(script);
-      const error = await failure(server);
+      const error = await sendFailure(server.port);
       expect(error).toBeInstanceOf(SmtpConnectionError);
       expect(error.transient).toBe(true);
       expect(error.phase).toBe(phase);
@@ -302,7 +242,7 @@ describe('transaction faults', () => {
       { expect: 'Subject: t' },
       { drop: true },
     ]);
-    const error = await failure(server, { message: big, timeouts: { dataBlock: 2000 } });
+    const error = await sendFailure(server.port, { message: big, timeouts: { dataBlock: 2000 } });
     expect(error.phase).toBe('message');
     expect(error.transient).toBe(true);
     expect(error.outcome).toBe('not-delivered');

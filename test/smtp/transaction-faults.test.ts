@@ -1,67 +1,18 @@
 // The mail transaction where things go wrong part-way: refusals inside a pipelined group, replies
 // that come when none may, a QUIT already pipelined with the dot, a later transaction failing
 // after an earlier one delivered. A scripted server for faults, the real smtp-server otherwise.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { SmtpProtocolError, SmtpReplyError } from '../../src/smtp/index.js';
 import {
-  SmtpError,
-  SmtpProtocolError,
-  SmtpReplyError,
-  sendMail,
-  type SendMailOptions,
-} from '../../src/smtp/index.js';
-import {
-  startScriptedServer,
-  type Script,
-  type ScriptedServer,
-} from '../helpers/scripted-server.js';
+  contentAndDot,
+  pipelinedEnvelope,
+  scripted,
+  sendFailure,
+  useCleanups,
+} from '../helpers/send-fixtures.js';
 import { startSmtpServer } from '../helpers/smtp-server.js';
 
-const message = Buffer.from('Subject: t\r\n\r\nbody line\r\n');
-const pipelinedEnvelope: Script = [
-  { send: '220 mx.test\r\n' },
-  { expect: /^EHLO / },
-  { send: '250-mx.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n' },
-  { expect: /^MAIL FROM:<ci@example.com>/ },
-  { expect: 'RCPT TO:<dev@example.com>' },
-  { expect: 'DATA' },
-];
-const contentAndDot: Script = [
-  { expect: 'Subject: t' },
-  { expect: '' },
-  { expect: 'body line' },
-  { expect: '.' },
-];
-
-let cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((cleanup) => cleanup()));
-  cleanups = [];
-});
-
-async function scripted(script: Script): Promise<ScriptedServer> {
-  const server = await startScriptedServer(script);
-  cleanups.push(() => server.close());
-  return server;
-}
-
-function options(port: number, extra: Partial<SendMailOptions> = {}): SendMailOptions {
-  return {
-    host: '127.0.0.1',
-    port,
-    tls: 'none',
-    ehloName: 'runner.example.com',
-    envelope: { from: 'ci@example.com', to: ['dev@example.com'] },
-    message,
-    timeouts: { greeting: 300, command: 300, finalReply: 300, dataBlock: 300 },
-    ...extra,
-  };
-}
-
-async function failure(port: number, extra: Partial<SendMailOptions> = {}): Promise<SmtpError> {
-  const error = await sendMail(options(port, extra)).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SmtpError);
-  return error as SmtpError;
-}
+const defer = useCleanups();
 
 describe('QUIT pipelined with the final dot', () => {
   it('is not sent a second time when the dot is refused', async () => {
@@ -72,7 +23,7 @@ describe('QUIT pipelined with the final dot', () => {
       { expect: 'QUIT' },
       { send: '554 5.7.1 rejected as spam\r\n221 bye\r\n' },
     ]);
-    const error = await failure(server.port);
+    const error = await sendFailure(server.port);
     expect(error.phase).toBe('message');
     expect(error.code).toBe(554);
     const connection = server.connections[0];
@@ -90,7 +41,7 @@ describe('a reply before the final dot', () => {
       { send: '250 ok\r\n250 ok\r\n354 go\r\n250 2.0.0 queued before any data\r\n' },
       { delay: 300 },
     ]);
-    const error = await failure(server.port);
+    const error = await sendFailure(server.port);
     expect(error).toBeInstanceOf(SmtpProtocolError);
     expect(error.phase).toBe('message');
     expect(error.outcome).toBe('not-delivered');
@@ -103,7 +54,7 @@ describe('a reply before the final dot', () => {
       { send: '250 ok\r\n250 ok\r\n354 go\r\n552 5.3.4 message too big\r\n' },
       { delay: 300 },
     ]);
-    const error = await failure(server.port);
+    const error = await sendFailure(server.port);
     expect(error).toBeInstanceOf(SmtpReplyError);
     expect(error.code).toBe(552);
     expect(error.outcome).toBe('not-delivered');
@@ -124,7 +75,7 @@ describe('MAIL refused inside a pipelined group', () => {
       { expect: 'QUIT' },
       { send: '221 bye\r\n' },
     ]);
-    const error = await failure(server.port);
+    const error = await sendFailure(server.port);
     expect(error).toBeInstanceOf(SmtpReplyError);
     expect(error.phase).toBe('mail');
     expect(error.code).toBe(550);
@@ -140,8 +91,8 @@ describe('MAIL refused inside a pipelined group', () => {
       onMailFrom: (_address, _session, callback) =>
         callback(Object.assign(new Error('5.7.1 Sender not allowed'), { responseCode: 550 })),
     });
-    cleanups.push(() => running.close());
-    const error = await failure(running.port);
+    defer(running);
+    const error = await sendFailure(running.port);
     expect(error.phase).toBe('mail');
     expect(error.code).toBe(550);
     const server = error.transcript.filter((entry) => entry.direction === 'server');
@@ -167,9 +118,9 @@ describe('a later transaction failing after a 452 split', () => {
           ? callback(Object.assign(new Error('4.5.3 Too many recipients'), { responseCode: 452 }))
           : callback(),
     });
-    cleanups.push(() => running.close());
+    defer(running);
     const to = ['a@example.com', 'b@example.com'];
-    const error = await failure(running.port, { envelope: { from: 'ci@example.com', to } });
+    const error = await sendFailure(running.port, { envelope: { from: 'ci@example.com', to } });
     expect(error.phase).toBe('mail');
     expect(error.code).toBe(451);
     expect(error.transient).toBe(true);
