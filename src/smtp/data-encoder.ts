@@ -60,17 +60,6 @@ export class DataEncoder {
   }
 }
 
-/** A whole message in DATA wire form, terminator included. */
-export function encodeData(message: Uint8Array): Uint8Array {
-  const encoder = new DataEncoder();
-  const body = encoder.push(message);
-  const tail = encoder.end();
-  const wire = new Uint8Array(body.length + tail.length);
-  wire.set(body);
-  wire.set(tail, body.length);
-  return wire;
-}
-
 export interface MessageFacts {
   /** Octets as given, before line endings are normalised or dots stuffed. */
   size: number;

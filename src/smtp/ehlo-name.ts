@@ -17,6 +17,13 @@ export function addressLiteral(address: string): string | undefined {
   return undefined;
 }
 
+/** Whether `name` is an address literal as RFC 5321 4.1.3 writes one. */
+export function isAddressLiteral(name: string): boolean {
+  const inner = /^\[(.*)\]$/.exec(name)?.[1];
+  if (inner === undefined) return false;
+  return inner.startsWith('IPv6:') ? isIPv6(inner.slice(5)) : isIPv4(inner);
+}
+
 /**
  * The name to greet with when none is given. RFC 5321 4.1.1.1 wants the client's FQDN, or an
  * address literal when it has none; a bare host name (what CI runners usually have) is neither

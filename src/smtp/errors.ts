@@ -1,4 +1,5 @@
 import type { Reply } from './reply.js';
+import { formatReply } from './reply-text.js';
 import type { TranscriptEntry } from './transcript.js';
 
 /** Where in the session a failure happened; names the step a user can act on. */
@@ -139,10 +140,6 @@ function matches(code: number, expected: ExpectedCode): boolean {
   return typeof expected === 'number' ? code === expected : String(code)[0] === expected;
 }
 
-function describeReply(reply: Reply): string {
-  return reply.lines.map((line) => `${reply.code} ${line}`.trimEnd()).join(' / ');
-}
-
 /**
  * The one place where a reply is compared with what a step expected (see STYLE.md). Returns
  * the reply when it matches, otherwise throws an error naming the command and quoting the
@@ -160,7 +157,7 @@ export function expectReply(
   const accepted: readonly ExpectedCode[] = Array.isArray(expected) ? expected : [expected];
   if (accepted.some((code) => matches(reply.code, code))) return reply;
   const ErrorType = context.errorType ?? SmtpReplyError;
-  throw new ErrorType(`${context.command} failed: the server replied ${describeReply(reply)}`, {
+  throw new ErrorType(`${context.command} failed: the server replied ${formatReply(reply)}`, {
     phase: context.phase,
     command: context.command,
     reply,

@@ -8,7 +8,7 @@ export type { Timeouts } from './timeouts.js';
 export { defaultTimeouts } from './timeouts.js';
 export type { TranscriptEntry } from './transcript.js';
 export type { Reply } from './reply.js';
-export { formatReply } from './reply.js';
+export { formatReply } from './reply-text.js';
 export { AUTH_MECHANISM_NAMES, type AuthMechanismName } from './auth/index.js';
 export {
   SmtpError,

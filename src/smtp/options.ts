@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { isAuthMechanismName, type AuthMechanismName } from './auth/index.js';
+import { isAddressLiteral, isFullyQualified } from './ehlo-name.js';
 import { SmtpInputError } from './errors.js';
+import { isLoopbackAddress } from './net-connect.js';
 import { resolveTimeouts, type Timeouts } from './timeouts.js';
 import { tlsModes, type TlsMode, type TlsSettings } from './tls.js';
 
@@ -52,10 +54,8 @@ const HOST_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 /** Loopback needs no TLS for AUTH: nothing leaves the machine. */
-export function isLoopbackHost(host: string): boolean {
-  if (host.toLowerCase() === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1' || host === '[::1]';
+function isLoopbackHost(host: string): boolean {
+  return host.toLowerCase() === 'localhost' || isLoopbackAddress(host);
 }
 
 function checkHost(host: unknown): string {
@@ -118,8 +118,7 @@ function checkAuth(options: ServerOptions, host: string): AuthOptions | undefine
 function checkEhloName(name: unknown): string | undefined {
   if (name === undefined) return undefined;
   // RFC 5321 4.1.1.1 and 4.1.3: a domain name or an address literal such as [192.0.2.1].
-  const literal = typeof name === 'string' && /^\[(IPv6:)?[0-9A-Fa-f:.]+\]$/.test(name);
-  if (typeof name !== 'string' || (!literal && !(HOST_NAME.test(name) && name.includes('.')))) {
+  if (typeof name !== 'string' || !(isFullyQualified(name) || isAddressLiteral(name))) {
     throw new SmtpInputError(
       `ehloName ${JSON.stringify(name)} must be a fully qualified domain name (host.example.com) or an address literal ([192.0.2.1]).`,
     );

@@ -2,6 +2,18 @@ import { SmtpError, SmtpRecipientsError } from './errors.js';
 import type { Reply } from './reply.js';
 import type { Transcript } from './transcript.js';
 
+/** What stands in a transcript, error or reply where a secret was. */
+export const redactedMark = '[redacted]';
+
+/**
+ * Replaces every occurrence of each secret in `text` with `[redacted]`, longest first, so that
+ * a whole blob is masked before a fragment of it could leave the rest readable.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  const ordered = secrets.filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
+  return ordered.reduce((result, secret) => result.split(secret).join(redactedMark), text);
+}
+
 /** A cause chain longer than this is not ours; stop rather than loop on a cycle. */
 const maxCauseDepth = 8;
 

@@ -1,4 +1,5 @@
 import { SmtpProtocolError } from './errors.js';
+import { escapeUnprintable } from './reply-text.js';
 
 /**
  * An SMTP reply (RFC 5321 4.2): a three-digit code and one or more lines of text. When the
@@ -192,22 +193,4 @@ export function parseEnhancedCode(text: string, code: number): string | undefine
   const match = ENHANCED_CODE.exec(text);
   if (!match || match[1] !== String(Math.floor(code / 100))) return undefined;
   return `${match[1]}.${match[2]}.${match[3]}`;
-}
-
-// C0 and C1 controls, DEL and the Unicode line separators: a server must not be able to start
-// a new log line (or a GitHub workflow command) through an error message.
-// eslint-disable-next-line no-control-regex -- matching controls is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-function escapeUnprintable(text: string): string {
-  return text.replace(
-    UNPRINTABLE,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-/** One readable line for error messages: `550 5.1.1 User unknown`, lines joined by ` / `. */
-export function formatReply(reply: Reply): string {
-  const lines = reply.lines.length > 0 ? reply.lines : [''];
-  return escapeUnprintable(lines.map((line) => `${reply.code} ${line}`.trimEnd()).join(' / '));
 }

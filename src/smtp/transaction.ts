@@ -1,5 +1,5 @@
 import { dataCommand, mailCommand, quitCommand, rcptCommand, rsetCommand } from './commands.js';
-import { encodeData } from './data-encoder.js';
+import { DataEncoder } from './data-encoder.js';
 import type { EnvelopeAddress } from './envelope-address.js';
 import {
   SmtpError,
@@ -11,7 +11,8 @@ import {
 import type { EnvelopeParameters } from './mail-parameters.js';
 import type { CheckedSend } from './send-options.js';
 import { sortRecipientReplies } from './recipient-replies.js';
-import { formatReply, type Reply } from './reply.js';
+import type { Reply } from './reply.js';
+import { formatReply } from './reply-text.js';
 import { commandOf, type Command, type SmtpSession } from './session.js';
 import type { Transcript } from './transcript.js';
 
@@ -135,18 +136,17 @@ async function sendMessage(
   quitNow: boolean,
   transcript: Transcript,
 ): Promise<Reply> {
-  const wire = encodeData(message);
-  const dotAt = wire.length - dotLine.length;
+  const encoder = new DataEncoder();
+  const content = encoder.push(message);
   transcript.info(`[message: ${message.length} octets]`);
   const context = { phase: 'message', command: 'the message content' } as const;
   await refuseUnaskedReply(session, context.phase, context.command);
-  await session.connection.write(wire.subarray(0, dotAt), [], context);
+  await session.connection.write(content, [], context);
   // Outside the try below: until the dot is written, nothing can have been delivered.
   await refuseUnaskedReply(session, context.phase, context.command);
   if (quitNow) session.noteQuitSent();
-  const tail = quitNow
-    ? Buffer.concat([wire.subarray(dotAt), quitCommand()])
-    : wire.subarray(dotAt);
+  const end = encoder.end();
+  const tail = quitNow ? Buffer.concat([end, quitCommand()]) : end;
   const lines = quitNow ? [{ text: '.' }, { text: 'QUIT' }] : [{ text: '.' }];
   const dot = { phase: 'message', command: 'the end of the message (.)' } as const;
   // Read just before the write, which hands the bytes over before it first waits: a connection

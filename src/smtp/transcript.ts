@@ -1,3 +1,6 @@
+import { redactSecrets, redactedMark } from './redaction.js';
+import { escapeUnprintable } from './reply-text.js';
+
 /** Who a transcript entry comes from: the client, the server, or a note from the client itself. */
 export type TranscriptDirection = 'client' | 'server' | 'info';
 
@@ -17,12 +20,6 @@ export interface TranscriptOptions {
   maxEntries?: number;
 }
 
-const redactedMark = '[redacted]';
-
-// C0 and C1 controls, DEL and the Unicode line separators: a server line must not be able to
-// start a new log line, move the cursor or forge a GitHub workflow command when printed.
-// eslint-disable-next-line no-control-regex -- matching controls is the point
-const unprintable = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const defaultMaxEntries = 1_000;
 
 /** `AUTH <mechanism>` keeps its first two words: which mechanism was tried helps a user. */
@@ -73,12 +70,9 @@ export class Transcript {
     for (const entry of this.#entries) entry.text = this.redact(entry.text);
   }
 
-  /** Masks every registered secret in `text`, longest first so no fragment of one survives. */
+  /** Masks every registered secret in `text`. */
   redact(text: string): string {
-    let result = text;
-    const secrets = [...this.#secrets].sort((a, b) => b.length - a.length);
-    for (const secret of secrets) result = result.split(secret).join(redactedMark);
-    return result;
+    return redactSecrets(text, [...this.#secrets]);
   }
 
   /** The entries kept, oldest first. */
@@ -105,7 +99,7 @@ export class Transcript {
 
   #add(direction: TranscriptDirection, text: string): void {
     // Redact first: a secret may itself hold a control character (a tab in a password).
-    const printable = this.redact(text).replace(unprintable, escapeCharacter);
+    const printable = escapeUnprintable(this.redact(text));
     this.#entries.push({ direction, text: printable });
     if (this.#entries.length > this.#maxEntries) {
       this.#entries.shift();
@@ -118,8 +112,4 @@ export class Transcript {
 function redactSensitiveLine(line: string): string {
   const prefix = authPrefix.exec(line);
   return prefix === null ? redactedMark : `${prefix[0]} ${redactedMark}`;
-}
-
-function escapeCharacter(char: string): string {
-  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }

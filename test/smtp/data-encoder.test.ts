@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DataEncoder, encodeData, inspectMessage } from '../../src/smtp/data-encoder.js';
+import { DataEncoder, inspectMessage } from '../../src/smtp/data-encoder.js';
+
+/** A whole message through one encoder, as the transaction sends it: content, then the end. */
+function encodeData(message: Uint8Array): Uint8Array {
+  const encoder = new DataEncoder();
+  return Buffer.concat([encoder.push(message), encoder.end()]);
+}
 
 // Tests work on latin1 strings: one character per octet, so byte-level rules read plainly.
 const bytes = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'latin1'));

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addressLiteral, defaultEhloName, isFullyQualified } from '../../src/smtp/ehlo-name.js';
+import {
+  addressLiteral,
+  defaultEhloName,
+  isAddressLiteral,
+  isFullyQualified,
+} from '../../src/smtp/ehlo-name.js';
 
 describe('defaultEhloName (RFC 5321 4.1.1.1, 4.1.3)', () => {
   it.each([
@@ -22,5 +27,16 @@ describe('defaultEhloName (RFC 5321 4.1.1.1, 4.1.3)', () => {
     expect(isFullyQualified('a')).toBe(false);
     expect(isFullyQualified('-a.b')).toBe(false);
     expect(addressLiteral('not-an-ip')).toBeUndefined();
+  });
+
+  it.each([
+    ['[192.0.2.1]', true],
+    ['[IPv6:2001:db8::1]', true],
+    ['[300.1.1.1]', false],
+    ['[2001:db8::1]', false],
+    ['192.0.2.1', false],
+    ['[IPv6:192.0.2.1]', false],
+  ])('address literal %s: %s', (name, expected) => {
+    expect(isAddressLiteral(name)).toBe(expected);
   });
 });

@@ -3,10 +3,10 @@ import { SmtpProtocolError } from '../../src/smtp/errors.js';
 import {
   ReplyFormatError,
   ReplyParser,
-  formatReply,
   parseEnhancedCode,
   type Reply,
 } from '../../src/smtp/reply.js';
+import { formatReply } from '../../src/smtp/reply-text.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 

@@ -357,6 +357,7 @@ describe('input checks before any connection', () => {
     [{ envelope: { from: 'ci@example.com', to: [] } }, /recipient/],
     [{ envelope: { from: 'ci@example.com', to: ['a@example.com>\r\nRCPT TO:<x@evil.com'] } }, /./],
     [{ ehloName: 'runner' }, /fully qualified/],
+    [{ ehloName: '[300.1.1.1]' }, /address literal/],
     [{ message: Buffer.from(`Subject: x\r\n\r\n${'a'.repeat(1200)}\r\n`) }, /998/],
     [{ host: 'mail.example.com', auth: { username: 'u', password: 'p4ssword' } }, /without TLS/],
     [{ dsn: { ret: 'FULL SIZE=1' as never } }, /RET/],

@@ -2,7 +2,7 @@ import { SmtpAuthError, SmtpError, expectReply } from '../errors.js';
 import type { Reply } from '../reply.js';
 import { decodeBase64Strict, encodeBase64 } from './base64.js';
 import { createAuthError, type SaslMechanism } from './mechanism.js';
-import { redactSecrets } from './secret-forms.js';
+import { redactSecrets } from '../redaction.js';
 
 /**
  * The connection as the AUTH exchange needs it. The connection layer sends `line` + CRLF through

@@ -18,4 +18,4 @@ export {
   type AuthMechanismName,
 } from './choose.js';
 export { authenticate, type AuthChannel, type AuthenticateOptions } from './exchange.js';
-export { redactSecrets, secretFormsOf } from './secret-forms.js';
+export { secretFormsOf } from './secret-forms.js';

@@ -41,10 +41,3 @@ export function secretFormsOf(credentials: Credentials): string[] {
   const useful = forms.filter((form) => form === password || form.length >= MIN_FRAGMENT_LENGTH);
   return [...new Set(useful)].sort((a, b) => b.length - a.length);
 }
-
-/** Replaces every occurrence of each secret in `text` with `[redacted]`. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  const ordered = [...secrets].filter((secret) => secret !== '');
-  ordered.sort((a, b) => b.length - a.length);
-  return ordered.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets, secretFormsOf } from '../../../src/smtp/auth/index.js';
+import { secretFormsOf } from '../../../src/smtp/auth/index.js';
+import { redactSecrets } from '../../../src/smtp/redaction.js';
 import { assertNoSecrets } from '../../helpers/secrets.js';
 
 const credentials = { username: 'alice@example.test', password: 'Tr0ub4dor&3-secret' };
