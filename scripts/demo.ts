@@ -43,7 +43,7 @@ function startServer(onMessage: (data: Buffer) => void): Promise<SMTPServer> {
 
 let received: Buffer = Buffer.alloc(0);
 const server = await startServer((data) => (received = data));
-const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+const { port } = server.server.address() as AddressInfo;
 
 const message = composeMessage({
   from: 'smtp-notify demo <ci@example.com>',

@@ -7,8 +7,8 @@
  *     proxy.requests[0]?.headers['proxy-authorization'];
  *     await proxy.close();
  */
-import { once } from 'node:events';
 import { createServer, connect, type Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface ConnectProxyOptions {
   /** Require Basic credentials; a request without them (or with others) gets a 407. */
@@ -60,13 +60,10 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
     };
     client.on('data', onData);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const port = await listenOnLoopback(server);
   return {
-    port: address.port,
-    url: `http://127.0.0.1:${address.port}`,
+    port,
+    url: `http://127.0.0.1:${port}`,
     requests,
     close: async () => {
       for (const socket of sockets) socket.destroy();

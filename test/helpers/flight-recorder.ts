@@ -1,4 +1,5 @@
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 /** One chunk as it crossed the proxy. */
 export interface Crossing {
@@ -39,9 +40,9 @@ export async function startFlightRecorder(targetPort: number): Promise<FlightRec
     client.on('end', () => upstream.end());
     upstream.on('end', () => client.end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnLoopback(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     crossings,
     clientFlights: () => groupFlights(crossings),
     close: () =>

@@ -24,20 +24,10 @@
  * last step the server keeps reading (and recording) until the client closes.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, TLSSocket, type TlsOptions } from 'node:tls';
-
-const fixtures = new URL('../fixtures/tls/', import.meta.url);
-
-/** The test CA's certificate (PEM), which signs `serverTlsOptions`' certificate. */
-export const testCa = readFileSync(new URL('ca.pem', fixtures), 'utf8');
-
-/** Certificate and key for localhost, mail.smtp-notify.test and 127.0.0.1, signed by `testCa`. */
-export const serverTlsOptions: TlsOptions = {
-  cert: readFileSync(new URL('server.pem', fixtures), 'utf8'),
-  key: readFileSync(new URL('server-key.pem', fixtures), 'utf8'),
-};
+import { listenOnLoopback } from './loopback.js';
+import { serverTlsOptions } from './tls-fixtures.js';
 
 export type ScriptStep =
   /** Write these bytes in one write call (one packet on loopback). */
@@ -115,12 +105,9 @@ export async function startScriptedServer(
       : createTlsServer({ ...serverTlsOptions, ...options.implicitTls }, onSocket);
   // A client failing the handshake is an expected outcome in TLS tests, not a crash.
   server.on('tlsClientError', () => undefined);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const port = await listenOnLoopback(server);
   return {
-    port: address.port,
+    port,
     connections,
     nextConnection: () => {
       const ready = connections[handedOut];

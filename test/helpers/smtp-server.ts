@@ -1,15 +1,6 @@
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
-
-const fixtures = new URL('../fixtures/tls/', import.meta.url);
-
-/** The committed test CA and the server certificate it signed (localhost, 127.0.0.1). */
-export const testTls = {
-  ca: readFileSync(new URL('ca.pem', fixtures), 'utf8'),
-  cert: readFileSync(new URL('server.pem', fixtures), 'utf8'),
-  key: readFileSync(new URL('server-key.pem', fixtures), 'utf8'),
-};
+import { listenOnLoopback } from './loopback.js';
+import { testTls } from './tls-fixtures.js';
 
 /** A message as the real server received it. */
 export interface ReceivedMessage {
@@ -59,11 +50,8 @@ export async function startSmtpServer(options: SMTPServerOptions = {}): Promise<
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   running.server = server;
-  running.port = (
-    server as unknown as { server: { address(): AddressInfo } }
-  ).server.address().port;
+  running.port = await listenOnLoopback(server.server);
   running.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return running;
 }

@@ -4,7 +4,8 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeMessage, type MessageInput } from '../../src/mime/index.js';
 import { sendMail } from '../../src/smtp/index.js';
-import { startSmtpServer, testTls, type RunningServer } from '../helpers/smtp-server.js';
+import { startSmtpServer, type RunningServer } from '../helpers/smtp-server.js';
+import { testTls } from '../helpers/tls-fixtures.js';
 
 let running: RunningServer | undefined;
 afterEach(async () => {

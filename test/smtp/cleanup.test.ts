@@ -2,11 +2,12 @@
 // as soon as its work is done. Each send runs in a child process (test/helpers/leak-probe.ts)
 // that reports the handles still active afterwards; the servers run here.
 import { execFile } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedServer, type Script } from '../helpers/scripted-server.js';
 import { startSmtpServer } from '../helpers/smtp-server.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url);
@@ -103,8 +104,7 @@ describe('nothing is left running after a send', () => {
 
   it('that could not connect at all', async () => {
     const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
+    const port = await listenOnLoopback(closed);
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     expect(await probe(port)).toEqual({ error: 'SmtpConnectionError', resources: [] });
   });

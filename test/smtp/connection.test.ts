@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpConnection, type ConnectionOptions } from '../../src/smtp/connection.js';
@@ -12,10 +11,11 @@ import { resolveTimeouts, type Timeouts } from '../../src/smtp/timeouts.js';
 import { Transcript } from '../../src/smtp/transcript.js';
 import {
   startScriptedServer,
-  testCa,
   type Script,
   type ScriptedServer,
 } from '../helpers/scripted-server.js';
+import { testCa } from '../helpers/tls-fixtures.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -249,13 +249,11 @@ describe('SmtpConnection writing', () => {
       if (read) socket.on('data', (chunk: Buffer) => (received += chunk.length));
       else socket.pause();
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const port = await listenOnLoopback(server);
     cleanups.push(async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
-    const { port } = server.address() as { port: number };
     return { port, received: () => received };
   }
 

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpConnection } from '../../src/smtp/connection.js';
@@ -13,7 +12,9 @@ import { resolveTimeouts } from '../../src/smtp/timeouts.js';
 import type { TlsMode } from '../../src/smtp/tls.js';
 import { Transcript } from '../../src/smtp/transcript.js';
 import { startConnectProxy, type ConnectProxyOptions } from '../helpers/connect-proxy.js';
-import { startScriptedServer, testCa } from '../helpers/scripted-server.js';
+import { startScriptedServer } from '../helpers/scripted-server.js';
+import { testCa } from '../helpers/tls-fixtures.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -149,13 +150,12 @@ describe('proxy failures', () => {
       socket.on('error', () => undefined);
       if (reply !== undefined) socket.write(reply);
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const port = await listenOnLoopback(server);
     cleanups.push(async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
-    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    return `http://127.0.0.1:${port}`;
   }
 
   it('times out a proxy that never answers CONNECT', async () => {

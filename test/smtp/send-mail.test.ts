@@ -13,7 +13,8 @@ import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { startFlightRecorder, type FlightRecorder } from '../helpers/flight-recorder.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { sendOptions, useCleanups } from '../helpers/send-fixtures.js';
-import { startSmtpServer, testTls, type RunningServer } from '../helpers/smtp-server.js';
+import { startSmtpServer, type RunningServer } from '../helpers/smtp-server.js';
+import { testTls } from '../helpers/tls-fixtures.js';
 
 const password = 'correct horse battery';
 const message = Buffer.from(

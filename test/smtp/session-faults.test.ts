@@ -17,7 +17,8 @@ import {
   sendFailure,
   sendOptions,
 } from '../helpers/send-fixtures.js';
-import { serverTlsOptions, testCa, type Script } from '../helpers/scripted-server.js';
+import type { Script } from '../helpers/scripted-server.js';
+import { serverTlsOptions, testCa } from '../helpers/tls-fixtures.js';
 
 /** Greeting and EHLO offering STARTTLS, and the client's STARTTLS read. */
 const starttlsAsked: Script = [

@@ -5,7 +5,8 @@ import { SmtpInputError, SmtpTlsError } from '../../src/smtp/errors.js';
 import { resolveTimeouts } from '../../src/smtp/timeouts.js';
 import { buildTlsOptions, describeTlsError, type TlsSettings } from '../../src/smtp/tls.js';
 import { Transcript } from '../../src/smtp/transcript.js';
-import { startScriptedServer, testCa, type ScriptedServer } from '../helpers/scripted-server.js';
+import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
+import { testCa } from '../helpers/tls-fixtures.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
