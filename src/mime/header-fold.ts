@@ -15,12 +15,8 @@ export function getFirstLineRoom(name: string): number {
   return TARGET_LINE_LENGTH - `${name}: `.length;
 }
 
-/**
- * Writes `name: value` as one field, folded at white space so lines stay within 78 characters
- * where the words allow, each line ending in CRLF. The value must already be a single line; a
- * word that cannot fit within 998 octets is refused, since folding cannot split it.
- */
-export function foldField(name: string, value: string): string {
+/** The lines of `name: value` folded at white space, without line endings or length checks. */
+function foldLines(name: string, value: string): string[] {
   const tokens = value.match(TOKENS) ?? [];
   const lines: string[] = [];
   let line = `${name}:`;
@@ -35,14 +31,29 @@ export function foldField(name: string, value: string): string {
     }
   });
   lines.push(line);
-  for (const folded of lines) {
-    if (Buffer.byteLength(folded, 'utf8') > MAX_LINE_OCTETS) {
-      throw new MimeInputError(
-        name,
-        `the value has a word too long for one header line (over ${MAX_LINE_OCTETS} bytes ` +
-          'after folding, RFC 5322 2.1.1); shorten it',
-      );
-    }
+  return lines;
+}
+
+const fitsLine = (line: string): boolean => Buffer.byteLength(line, 'utf8') <= MAX_LINE_OCTETS;
+
+/** Whether `value` folds into lines of at most 998 octets as it is, without encoding. */
+export function fitsFolded(name: string, value: string): boolean {
+  return foldLines(name, value).every(fitsLine);
+}
+
+/**
+ * Writes `name: value` as one field, folded at white space so lines stay within 78 characters
+ * where the words allow, each line ending in CRLF. The value must already be a single line; a
+ * word that cannot fit within 998 octets is refused, since folding cannot split it.
+ */
+export function foldField(name: string, value: string): string {
+  const lines = foldLines(name, value);
+  if (!lines.every(fitsLine)) {
+    throw new MimeInputError(
+      name,
+      `the value has a word too long for one header line (over ${MAX_LINE_OCTETS} bytes ` +
+        'after folding, RFC 5322 2.1.1); shorten it',
+    );
   }
-  return lines.map((folded) => `${folded}\r\n`).join('');
+  return lines.map((line) => `${line}\r\n`).join('');
 }

@@ -6,7 +6,7 @@
 import { formatMailbox, type Mailbox } from './address.js';
 import { encodeWords, needsEncoding } from './encoded-word.js';
 import { MimeInputError } from './errors.js';
-import { foldField, getFirstLineRoom } from './header-fold.js';
+import { fitsFolded, foldField, getFirstLineRoom } from './header-fold.js';
 
 /** Which setter may write a field, so structure cannot be faked through free text. */
 type FieldKind = 'text' | 'address' | 'structured' | 'refused';
@@ -91,8 +91,9 @@ export class HeaderBlock {
           'must be one line without control characters (use normaliseSubject for a subject)',
       );
     }
-    // Leading or trailing white space would be lost on unfolding; encoded-words keep it.
-    const encode = needsEncoding(value) || value !== value.trim();
+    // Leading or trailing white space would be lost on unfolding, and a word too long for any
+    // line cannot be folded; encoded-words keep the one and split the other.
+    const encode = needsEncoding(value) || value !== value.trim() || !fitsFolded(name, value);
     const encoded = encode ? encodeWords(value, 'text', getFirstLineRoom(name)).join(' ') : value;
     return this.#add(name, encoded);
   }

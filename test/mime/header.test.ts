@@ -64,6 +64,16 @@ describe('HeaderBlock.setText', () => {
     expect(block).toBe(`List-Unsubscribe: <${url}>\r\n`);
   });
 
+  it.each([990, 993, 997])(
+    'encodes a first word of %i characters that cannot share a line with the name',
+    async (length) => {
+      const word = 'a'.repeat(length);
+      const block = subjectBlock(word);
+      expectWellFolded(block);
+      expect((await parse(block)).subject).toBe(word);
+    },
+  );
+
   it('encodes an unbroken run too long to fold and keeps lines short', async () => {
     const url = `https://example.com/${'a'.repeat(1500)}`;
     const block = subjectBlock(`See ${url}`);
