@@ -49,6 +49,13 @@ export class SmtpError extends Error {
   outcome: DeliveryOutcome = 'not-delivered';
   /** Recipients an earlier transaction of this send delivered to (`outcome: 'partial'`). */
   delivered: readonly string[] = [];
+  /**
+   * Recipients the server refused, each with its reply. For SmtpRecipientsError, every
+   * recipient (nobody was accepted); for a failure after an earlier transaction delivered
+   * (`outcome: 'partial'` or `'unknown'`), those that transaction and any before it refused,
+   * which no other report names.
+   */
+  rejected: readonly RecipientReply[] = [];
   /** The redacted conversation up to the failure, for a debug log (set by sendMail). */
   transcript: readonly TranscriptEntry[] = [];
 
@@ -102,7 +109,6 @@ export interface RecipientReply {
 /** No recipient was accepted, so nothing was delivered; `rejected` names each with its reply. */
 export class SmtpRecipientsError extends SmtpReplyError {
   override readonly name = 'SmtpRecipientsError';
-  rejected: readonly RecipientReply[] = [];
 }
 
 /** The server broke the protocol: malformed or oversized reply, bytes where none may be. */

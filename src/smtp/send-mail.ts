@@ -115,7 +115,7 @@ async function deliver(
   while (pending.length > 0) {
     delivery.transactions += 1;
     const outcome = await runTransaction(session, send, parameters, pending, transcript).catch(
-      (error: unknown) => markPartial(error, delivery.accepted),
+      (error: unknown) => markPartial(error, delivery, transcript),
     );
     delivery.accepted.push(...outcome.accepted);
     delivery.rejected.push(...outcome.rejected);
@@ -128,10 +128,17 @@ async function deliver(
   return delivery;
 }
 
-function markPartial(error: unknown, delivered: readonly RecipientReply[]): never {
-  if (error instanceof SmtpError && delivered.length > 0) {
+/**
+ * A later transaction failed after an earlier one delivered: the error says who has the message
+ * and who was refused before, since the SendResult that would have said so is never returned.
+ */
+function markPartial(error: unknown, delivery: Delivery, transcript: Transcript): never {
+  if (error instanceof SmtpError && delivery.accepted.length > 0) {
     error.outcome = error.outcome === 'unknown' ? 'unknown' : 'partial';
-    error.delivered = delivered.map((recipient) => recipient.address);
+    error.delivered = delivery.accepted.map((recipient) => recipient.address);
+    // Redacted here: the failure's own redaction covers `rejected` of SmtpRecipientsError only.
+    for (const { reply } of delivery.rejected) redactReply(reply, transcript);
+    error.rejected = [...delivery.rejected];
   }
   throw error;
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SmtpProtocolError, SmtpReplyError } from '../../src/smtp/index.js';
 import {
   contentAndDot,
+  greeted,
   pipelinedEnvelope,
   scripted,
   sendFailure,
@@ -127,5 +128,46 @@ describe('a later transaction failing after a 452 split', () => {
     expect(error.outcome).toBe('partial');
     expect(error.delivered).toEqual(['a@example.com']);
     expect(running.received.map((received) => received.to)).toEqual([['a@example.com']]);
+  });
+});
+
+describe('a later transaction refused after an earlier one refused a recipient', () => {
+  it('keeps the earlier refusals on the partial error, next to the delivered', async () => {
+    const server = await scripted([
+      ...greeted,
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<a@example.com>' },
+      { expect: 'RCPT TO:<b@example.com>' },
+      { expect: 'RCPT TO:<c@example.com>' },
+      { expect: 'DATA' },
+      {
+        send:
+          '250 ok\r\n250 ok\r\n550 5.1.1 <b@example.com>: unknown user\r\n' +
+          '452 4.5.3 Too many recipients\r\n354 go\r\n',
+      },
+      ...contentAndDot,
+      { send: '250 2.0.0 queued as A\r\n' },
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<c@example.com>' },
+      { expect: 'DATA' },
+      { send: '250 ok\r\n250 ok\r\n354 go\r\n' },
+      ...contentAndDot,
+      { send: '451 4.3.0 try again later\r\n' },
+      { expect: 'QUIT' },
+      { send: '221 bye\r\n' },
+    ]);
+    const to = ['a@example.com', 'b@example.com', 'c@example.com'];
+    const error = await sendFailure(server.port, { envelope: { from: 'ci@example.com', to } });
+    expect(server.connections[0]?.failures).toEqual([]);
+    expect(error.phase).toBe('message');
+    expect(error.code).toBe(451);
+    expect(error.outcome).toBe('partial');
+    expect(error.delivered).toEqual(['a@example.com']);
+    expect(error.rejected).toEqual([
+      {
+        address: 'b@example.com',
+        reply: { code: 550, enhancedCode: '5.1.1', lines: ['5.1.1 <b@example.com>: unknown user'] },
+      },
+    ]);
   });
 });
