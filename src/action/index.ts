@@ -1,4 +1,5 @@
-// Entry point of the action bundle. The action itself (inputs, templates, delivery) is not
-// built yet; until it is, running the bundle fails loudly instead of pretending to send mail.
-process.stderr.write('smtp-notify: the action is not implemented yet; only the libraries exist.\n');
-process.exitCode = 1;
+// Entry point of the bundle (dist/index.js), which the runner executes; the logic is in
+// main.ts so that importing it runs nothing.
+import { run } from './main.js';
+
+await run();

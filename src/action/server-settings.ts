@@ -1,0 +1,242 @@
+/**
+ * The server inputs (`server`, `port`, `tls`, the TLS, AUTH, EHLO and proxy settings, or one
+ * `connection-url`) turned into the SMTP client's ServerOptions, every one checked here so
+ * that a mistake is reported by input name before any connection is tried.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import type {
+  AuthMechanismName,
+  AuthOptions,
+  ServerOptions,
+  TlsMode,
+  TlsSettings,
+} from '../smtp/index.js';
+import { ActionInputError } from './action-input-error.js';
+import { Choices, Defaults, Inputs, Ports, PROXY_ENV, Ranges, type Mode } from './constants.js';
+import {
+  parseConnectionUrl,
+  URL_WHITESPACE,
+  URL_WHITESPACE_ADVICE,
+  type ConnectionUrl,
+} from './connection-url.js';
+import { checkHostName, isLoopbackHost } from './host-name.js';
+import type { InputReader } from './input-reader.js';
+import type { ServerSource } from './server-source.js';
+import { readWorkspaceFile } from './workspace-file.js';
+
+export interface ServerSettings {
+  /** undefined only in dry-run with no server given. */
+  server: ServerOptions | undefined;
+  tlsVerify: boolean;
+  /** Whether host, port, TLS mode and credentials came from `connection-url`. */
+  serverSource: ServerSource;
+}
+
+/** Host, port, TLS mode and credentials: from `connection-url` or from the separate inputs. */
+type Endpoint = Omit<ConnectionUrl, 'tls'> & { tls: TlsMode };
+
+export async function readServerSettings(
+  reader: InputReader,
+  workspace: string,
+  mode: Mode,
+): Promise<ServerSettings> {
+  const endpoint = readEndpoint(reader);
+  if (endpoint.host === '' && mode !== 'dry-run') {
+    throw new ActionInputError(
+      Inputs.server,
+      `is required in ${mode} mode: give the SMTP server's host name (or a connection-url).`,
+    );
+  }
+  const tlsVerify = reader.boolean(Inputs.tlsVerify, Defaults.tlsVerify);
+  const server: ServerOptions = {
+    host: endpoint.host,
+    port: endpoint.port,
+    tls: endpoint.tls,
+    ...optional('tlsOptions', await readTlsSettings(reader, workspace, tlsVerify)),
+    ...optional('auth', readAuth(reader, endpoint)),
+    ...optional('ehloName', readEhloName(reader)),
+    ...optional('proxy', readProxy(reader)),
+  };
+  return {
+    server: endpoint.host === '' ? undefined : server,
+    tlsVerify,
+    serverSource: reader.text(Inputs.connectionUrl) === '' ? 'inputs' : 'connection-url',
+  };
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined: keeps absent options absent. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+function readEndpoint(reader: InputReader): Endpoint {
+  const tls = reader.choice(Inputs.tls, Choices.tls, Defaults.tls);
+  const url = reader.text(Inputs.connectionUrl);
+  if (url === '') return readSeparateEndpoint(reader, tls);
+  const alsoGiven = [Inputs.server, Inputs.port, Inputs.username, Inputs.password].filter((name) =>
+    reader.has(name),
+  );
+  if (alsoGiven.length > 0) {
+    throw new ActionInputError(
+      Inputs.connectionUrl,
+      `cannot be combined with ${alsoGiven.join(', ')}: the URL already holds the host, port and ` +
+        `credentials. Remove ${alsoGiven.join(', ')}, or remove connection-url.`,
+    );
+  }
+  const parsed = parseConnectionUrl(url);
+  if (tls !== 'auto' && tls !== parsed.tls) {
+    throw new ActionInputError(
+      Inputs.tls,
+      `"${tls}" contradicts connection-url, whose scheme sets ${parsed.tls} ` +
+        '(smtp:// is STARTTLS, smtps:// implicit TLS). Remove tls or change the scheme.',
+    );
+  }
+  return parsed;
+}
+
+function readSeparateEndpoint(reader: InputReader, tls: (typeof Choices.tls)[number]): Endpoint {
+  const server = reader.text(Inputs.server);
+  const host =
+    server === ''
+      ? ''
+      : checkHostName(server, { input: Inputs.server, quote: true, allowIp: true });
+  const defaultPort = tls === 'implicit' ? Ports.implicit : Ports.submission;
+  const port = reader.integer(Inputs.port, Ranges.port, defaultPort);
+  // RFC 8314 3.3: 465 is implicit TLS; anything else under `auto` must upgrade with STARTTLS.
+  const mode = tls === 'auto' ? (port === Ports.implicit ? 'implicit' : 'starttls') : tls;
+  const username = reader.text(Inputs.username);
+  const password = reader.text(Inputs.password);
+  if (username !== '' && password === '') {
+    throw new ActionInputError(Inputs.password, 'is required when username is given.');
+  }
+  if (username === '' && password !== '') {
+    throw new ActionInputError(Inputs.username, 'is required when password is given.');
+  }
+  return { host, port, tls: mode, username, password };
+}
+
+function readAuth(reader: InputReader, endpoint: Endpoint): AuthOptions | undefined {
+  const auth = reader.choice(Inputs.auth, Choices.auth, Defaults.auth);
+  if (endpoint.password === '') {
+    if (auth !== 'auto') {
+      throw new ActionInputError(
+        Inputs.auth,
+        `"${auth}" needs credentials: give username and password (or a connection-url with them).`,
+      );
+    }
+    return undefined;
+  }
+  // RFC 4954 4 and RFC 4616 2: the password must not cross the network in clear text.
+  if (endpoint.tls === 'none' && endpoint.host !== '' && !isLoopbackHost(endpoint.host)) {
+    throw new ActionInputError(
+      Inputs.tls,
+      `"none" would send the password to ${endpoint.host} unencrypted: use tls starttls or ` +
+        'implicit (or auto).',
+    );
+  }
+  const mechanism = auth === 'auto' ? 'auto' : (auth.toUpperCase() as AuthMechanismName);
+  return { username: endpoint.username, password: endpoint.password, mechanism };
+}
+
+async function readTlsSettings(
+  reader: InputReader,
+  workspace: string,
+  tlsVerify: boolean,
+): Promise<TlsSettings | undefined> {
+  const settings: TlsSettings = {};
+  const ca = await readCa(reader.text(Inputs.tlsCa), workspace);
+  if (ca !== undefined) settings.ca = ca;
+  const servername = reader.text(Inputs.tlsServername);
+  if (servername !== '') {
+    const check = { input: Inputs.tlsServername, quote: true, allowIp: false };
+    settings.servername = checkHostName(servername, check);
+  }
+  if (!tlsVerify) settings.dangerouslyAcceptInvalidCertificates = true;
+  return Object.keys(settings).length === 0 ? undefined : settings;
+}
+
+const PEM_BEGIN = '-----BEGIN ';
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+/** `tls-ca` holds the PEM itself (typically from a secret or variable) or a workspace path. */
+async function readCa(value: string, workspace: string): Promise<string | undefined> {
+  if (value === '') return undefined;
+  const fromFile = !value.includes(PEM_BEGIN);
+  const pem = fromFile ? (await readWorkspaceFile(Inputs.tlsCa, value, workspace)).text : value;
+  if (!PEM_CERTIFICATE.test(pem)) {
+    const source = fromFile ? `the file ${JSON.stringify(value)}` : 'the text';
+    throw new ActionInputError(
+      Inputs.tlsCa,
+      `${source} holds no PEM certificate: expected the CA certificate from ` +
+        '"-----BEGIN CERTIFICATE-----" to "-----END CERTIFICATE-----" (never a private key).',
+    );
+  }
+  return pem;
+}
+
+const EHLO_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** RFC 5321 4.1.1.1: a fully qualified domain name, or an address literal (4.1.3). */
+function readEhloName(reader: InputReader): string | undefined {
+  const name = reader.text(Inputs.ehloName);
+  if (name === '') return undefined;
+  const labels = name.replace(/\.$/, '').split('.');
+  // A numeric last label is an IPv4 address written without the brackets RFC 5321 4.1.3 wants.
+  const isDomain =
+    name.length <= 253 &&
+    labels.length >= 2 &&
+    labels.every((label) => EHLO_LABEL.test(label)) &&
+    !/^[0-9]+$/.test(labels.at(-1) ?? '');
+  const literal = /^\[(.*)\]$/.exec(name)?.[1];
+  const isLiteral =
+    literal !== undefined &&
+    (literal.startsWith('IPv6:') ? isIPv6(literal.slice(5)) : isIPv4(literal));
+  if (!isDomain && !isLiteral) {
+    throw new ActionInputError(
+      Inputs.ehloName,
+      `${JSON.stringify(name)} is not a fully qualified domain name (runner.example.com) or an ` +
+        'address literal ([192.0.2.1], [IPv6:2001:db8::1]).',
+    );
+  }
+  return name;
+}
+
+/** `proxy`, else the SMTP_PROXY variable. The URL may hold a password: never quoted. */
+function readProxy(reader: InputReader): string | undefined {
+  const value = reader.textOrVariable(Inputs.proxy, PROXY_ENV);
+  if (value === '') return undefined;
+  const problem = findProxyProblem(value);
+  if (problem !== undefined) {
+    const source = reader.has(Inputs.proxy) ? '' : `(from ${PROXY_ENV}) `;
+    throw new ActionInputError(Inputs.proxy, `${source}${problem}`);
+  }
+  return value;
+}
+
+/** What is wrong with a proxy URL, in words that never quote it; undefined when nothing. */
+function findProxyProblem(value: string): string | undefined {
+  if (URL_WHITESPACE.test(value)) return URL_WHITESPACE_ADVICE;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' || url.hostname === '' || !['', '/'].includes(url.pathname)) {
+    return 'is not the URL of an HTTP CONNECT proxy: expected http://[user:password@]host:port.';
+  }
+  // The client percent-decodes both for Proxy-Authorization; a stray % would fail only then.
+  if (!canPercentDecode(url.username) || !canPercentDecode(url.password)) {
+    return 'has a % in the user name or password that is not followed by two hex digits: write % as %25.';
+  }
+  return undefined;
+}
+
+function canPercentDecode(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * deliverWithRetries against a scripted server, for what a real server will not do on cue: drop
+ * the connection after the final dot, or in the middle of a second transaction.
+ */
+import { describe, expect, it } from 'vitest';
+import { deliverWithRetries, type DeliveryRequest } from '../../src/action/delivery.js';
+import { adviseOnFailure } from '../../src/action/failure-advice.js';
+import { startScriptedServer, type Script } from '../helpers/scripted-server.js';
+import {
+  contentAndDot,
+  greeted,
+  pipelinedEnvelope,
+  scriptedMessage,
+  useCleanups,
+} from '../helpers/send-fixtures.js';
+
+const defer = useCleanups();
+
+function request(port: number, extra: Partial<DeliveryRequest> = {}): DeliveryRequest {
+  return {
+    server: {
+      host: '127.0.0.1',
+      port,
+      tls: 'none',
+      ehloName: 'runner.example.com',
+      timeouts: { greeting: 2_000, command: 2_000, finalReply: 2_000, dataBlock: 2_000 },
+    },
+    envelope: { from: 'ci@example.com', to: ['dev@example.com'], smtpUtf8: false },
+    message: scriptedMessage,
+    retries: 3,
+    deadlineMs: 60_000,
+    random: () => 0,
+    sleep: () => Promise.resolve(),
+    ...extra,
+  };
+}
+
+/** Envelope accepted, content and dot (with QUIT riding along) read, then `after`. */
+function delivery(after: Script): Script {
+  return [
+    ...pipelinedEnvelope,
+    { send: '250 2.1.0 OK\r\n250 2.1.5 OK\r\n354 Go ahead\r\n' },
+    ...contentAndDot,
+    { expect: 'QUIT' },
+    ...after,
+  ];
+}
+
+describe('deliverWithRetries with a scripted server', () => {
+  it('does not retry when the connection drops after the final dot: result unknown', async () => {
+    const server = defer(await startScriptedServer(delivery([{ drop: true }])));
+    const report = await deliverWithRetries(request(server.port));
+    expect(report.result).toBe('unknown');
+    expect(report.attempts).toBe(1);
+    expect(server.connections).toHaveLength(1);
+    expect(report.accepted).toEqual([]);
+    expect(report.error?.outcome).toBe('unknown');
+    expect(report.error?.message).toMatch(/may or may not have been delivered/);
+    expect(report.error?.message).toMatch(/not retried, to avoid delivering a duplicate/);
+    // The advice says it once, not twice.
+    const advice = adviseOnFailure(report.error);
+    expect(advice.match(/may or may not have been delivered/g)).toHaveLength(1);
+  });
+
+  it('retries a 4xx reply to the final dot, sending the same bytes again', async () => {
+    const server = defer(
+      await startScriptedServer((index) =>
+        delivery([
+          {
+            send: index === 0 ? '451 4.3.0 Queue full, try later\r\n' : '250 2.0.0 queued as 7\r\n',
+          },
+          { send: '221 bye\r\n' },
+        ]),
+      ),
+    );
+    const retried: number[] = [];
+    const report = await deliverWithRetries(
+      request(server.port, { onRetry: (error) => retried.push(error.code ?? 0) }),
+    );
+    expect(report.result).toBe('sent');
+    expect(report.attempts).toBe(2);
+    expect(retried).toEqual([451]);
+    expect(server.connections).toHaveLength(2);
+    for (const connection of server.connections) {
+      await connection.done;
+      expect(connection.failures).toEqual([]);
+    }
+    expect(report.response?.lines).toEqual(['2.0.0 queued as 7']);
+  });
+
+  it('reports partial and does not retry when a second transaction breaks', async () => {
+    const script: Script = [
+      ...greeted,
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<a@example.com>' },
+      { expect: 'RCPT TO:<b@example.com>' },
+      { expect: 'DATA' },
+      { send: '250 OK\r\n250 OK\r\n452 4.5.3 Too many recipients\r\n354 Go ahead\r\n' },
+      ...contentAndDot,
+      { send: '250 2.0.0 queued\r\n' },
+      { expect: /^MAIL FROM:/ },
+      { drop: true },
+    ];
+    const server = defer(await startScriptedServer(script));
+    const report = await deliverWithRetries(
+      request(server.port, {
+        envelope: {
+          from: 'ci@example.com',
+          to: ['a@example.com', 'b@example.com'],
+          smtpUtf8: false,
+        },
+      }),
+    );
+    expect(report.result).toBe('partial');
+    expect(report.attempts).toBe(1);
+    expect(server.connections).toHaveLength(1);
+    expect(report.accepted.map((r) => r.address)).toEqual(['a@example.com']);
+    expect(report.error?.outcome).toBe('partial');
+    expect(adviseOnFailure(report.error)).toMatch(/delivered to a@example.com before the failure/);
+  });
+
+  it('reports the refusals of an earlier transaction when a later one fails', async () => {
+    const script: Script = [
+      ...greeted,
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<a@example.com>' },
+      { expect: 'RCPT TO:<b@example.com>' },
+      { expect: 'RCPT TO:<c@example.com>' },
+      { expect: 'DATA' },
+      {
+        send:
+          '250 OK\r\n250 OK\r\n550 5.1.1 <b@example.com>: unknown user\r\n' +
+          '452 4.5.3 Too many recipients\r\n354 Go ahead\r\n',
+      },
+      ...contentAndDot,
+      { send: '250 2.0.0 queued as A\r\n' },
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<c@example.com>' },
+      { expect: 'DATA' },
+      { send: '250 OK\r\n250 OK\r\n354 Go ahead\r\n' },
+      ...contentAndDot,
+      { send: '451 4.3.0 Try again later\r\n' },
+      { expect: 'QUIT' },
+      { send: '221 bye\r\n' },
+    ];
+    const server = defer(await startScriptedServer(script));
+    const to = ['a@example.com', 'b@example.com', 'c@example.com'];
+    const report = await deliverWithRetries(
+      request(server.port, { envelope: { from: 'ci@example.com', to, smtpUtf8: false } }),
+    );
+    expect(server.connections[0]?.failures).toEqual([]);
+    // A 451 after a delivery is not retried: a's copy would go twice.
+    expect(report.attempts).toBe(1);
+    expect(report.result).toBe('partial');
+    expect(report.accepted.map((r) => r.address)).toEqual(['a@example.com']);
+    expect(report.rejected.map((r) => [r.address, r.reply.code])).toEqual([['b@example.com', 550]]);
+    const advice = adviseOnFailure(report.error);
+    expect(advice).toMatch(/^SMTP failed while sending the message.*451 4\.3\.0 Try again later/);
+    expect(advice).toContain('refused b@example.com (550 5.1.1 <b@example.com>: unknown user)');
+  });
+
+  it('keeps who has the message when a later transaction ends unknown: result unknown', async () => {
+    const script: Script = [
+      ...greeted,
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<a@example.com>' },
+      { expect: 'RCPT TO:<b@example.com>' },
+      { expect: 'DATA' },
+      { send: '250 OK\r\n250 OK\r\n452 4.5.3 Too many recipients\r\n354 Go ahead\r\n' },
+      ...contentAndDot,
+      { send: '250 2.0.0 queued as A\r\n' },
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<b@example.com>' },
+      { expect: 'DATA' },
+      { send: '250 OK\r\n250 OK\r\n354 Go ahead\r\n' },
+      ...contentAndDot,
+      { drop: true },
+    ];
+    const server = defer(await startScriptedServer(script));
+    const report = await deliverWithRetries(
+      request(server.port, {
+        envelope: {
+          from: 'ci@example.com',
+          to: ['a@example.com', 'b@example.com'],
+          smtpUtf8: false,
+        },
+      }),
+    );
+    expect(report.attempts).toBe(1);
+    expect(server.connections).toHaveLength(1);
+    // a's copy was confirmed with 250 before the break; b's fate is what nobody knows.
+    expect(report.accepted.map((r) => r.address)).toEqual(['a@example.com']);
+    expect(report.rejected).toEqual([]);
+    expect(report.result).toBe('unknown');
+    expect(report.error?.message).toMatch(/may or may not have been delivered/);
+    expect(adviseOnFailure(report.error)).toContain(
+      'An earlier transaction delivered it to a@example.com.',
+    );
+  });
+
+  it('does not report a recipient as refused by an old 4xx once its retry ended unknown', async () => {
+    const first: Script = [
+      ...greeted,
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<a@example.com>' },
+      { expect: 'RCPT TO:<b@example.com>' },
+      { expect: 'DATA' },
+      { send: '250 OK\r\n250 OK\r\n450 4.2.1 Mailbox busy\r\n354 Go ahead\r\n' },
+      ...contentAndDot,
+      { expect: 'QUIT' },
+      { send: '250 2.0.0 queued as A\r\n221 bye\r\n' },
+    ];
+    const second: Script = [
+      ...greeted,
+      { expect: /^MAIL FROM:<ci@example.com>/ },
+      { expect: 'RCPT TO:<b@example.com>' },
+      { expect: 'DATA' },
+      { send: '250 OK\r\n250 OK\r\n354 Go ahead\r\n' },
+      ...contentAndDot,
+      { drop: true },
+    ];
+    const server = defer(await startScriptedServer((index) => (index === 0 ? first : second)));
+    const report = await deliverWithRetries(
+      request(server.port, {
+        envelope: {
+          from: 'ci@example.com',
+          to: ['a@example.com', 'b@example.com'],
+          smtpUtf8: false,
+        },
+      }),
+    );
+    expect(report.attempts).toBe(2);
+    expect(report.accepted.map((r) => r.address)).toEqual(['a@example.com']);
+    expect(report.rejected).toEqual([]);
+    expect(report.result).toBe('unknown');
+    expect(report.error?.outcome).toBe('unknown');
+  });
+});

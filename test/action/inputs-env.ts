@@ -1,0 +1,61 @@
+// Builds the environment the runner gives an action, for readSettings tests: each input as an
+// INPUT_* variable. The variable names are spelled out here rather than derived with
+// src/action/input-reader.ts, so a bug in that mapping cannot hide from the tests.
+import { ActionInputError } from '../../src/action/action-input-error.js';
+import { readSettings, type Settings } from '../../src/action/settings.js';
+
+/** `tls-verify` -> `INPUT_TLS-VERIFY`, as the runner names it (hyphens kept). */
+export function runnerVariable(input: string): string {
+  return `INPUT_${input.toUpperCase()}`;
+}
+
+export type Inputs = Record<string, string>;
+
+/** What every send-mode test needs; tests override or blank out entries. */
+export const baseInputs: Inputs = {
+  server: 'smtp.example.com',
+  from: 'ci@example.com',
+  to: 'dev@example.com',
+};
+
+export function envFrom(inputs: Inputs, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...extra };
+  for (const [name, value] of Object.entries(inputs)) env[runnerVariable(name)] = value;
+  return env;
+}
+
+export interface Recorded {
+  masked: string[];
+  settings: Settings | undefined;
+  error: unknown;
+}
+
+/** Runs readSettings with a recording mask; never throws, so tests can look at both. */
+export async function readWith(inputs: Inputs, extra: NodeJS.ProcessEnv = {}): Promise<Recorded> {
+  const masked: string[] = [];
+  const mask = (secret: string): void => void masked.push(secret);
+  try {
+    const settings = await readSettings({ env: envFrom(inputs, extra), mask });
+    return { masked, settings, error: undefined };
+  } catch (error) {
+    return { masked, settings: undefined, error };
+  }
+}
+
+/** The settings, or the test fails with the error readSettings threw. */
+export async function settingsOf(inputs: Inputs, extra: NodeJS.ProcessEnv = {}): Promise<Settings> {
+  const { settings, error } = await readWith(inputs, extra);
+  if (settings === undefined) throw error;
+  return settings;
+}
+
+/** The ActionInputError readSettings threw; fails if it threw something else or nothing. */
+export async function inputErrorOf(
+  inputs: Inputs,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<ActionInputError> {
+  const { settings, error } = await readWith(inputs, extra);
+  if (settings !== undefined) throw new Error('expected readSettings to throw, but it returned');
+  if (!(error instanceof ActionInputError)) throw error;
+  return error;
+}

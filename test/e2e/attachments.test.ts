@@ -1,0 +1,128 @@
+// Attachments in the built action: glob patterns in the workspace, the size cap checked before
+// any connection, and if-no-files-found.
+import { mkdir, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
+import {
+  parseReceived,
+  serverInputs,
+  startActionServer,
+  type ActionServer,
+} from '../helpers/action-server.js';
+
+let server: ActionServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+afterAll(cleanupActionRuns);
+
+const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255, 0, 13, 10]);
+
+describe('attachments', () => {
+  it('attaches the files the patterns match, sorted, each once, hidden files left out', async () => {
+    server = await startActionServer();
+    const run = await runAction({
+      files: {
+        'reports/b/summary.txt': 'second\n',
+        'reports/a/coverage.png': png,
+        'reports/a/skip.tmp': 'no',
+        'reports/.env': 'TOKEN=hidden',
+        'notes.md': '# notes\n',
+      },
+      inputs: {
+        ...serverInputs(server),
+        subject: 'files',
+        body: 'see attached',
+        // A directory, a glob that matches a file the directory already gave, and an exclusion.
+        attachments: 'reports\n./reports/**/*.png\n!**/*.tmp\n\n# a comment\nnotes.md',
+      },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const mail = await parseReceived(server);
+    expect(mail.attachments.map((a) => a.filename)).toEqual([
+      'notes.md',
+      'coverage.png',
+      'summary.txt',
+    ]);
+    expect(Uint8Array.from(mail.attachments[1]?.content ?? [])).toEqual(png);
+    expect(mail.attachments[1]?.contentType).toBe('image/png');
+    expect(mail.attachments[2]?.content.toString()).toBe('second\n');
+    expect(mail.text).toBe('see attached');
+  });
+
+  it('fails before connecting when the files pass attachments-max-size', async () => {
+    server = await startActionServer();
+    const run = await runAction({
+      files: { 'big/a.bin': new Uint8Array(600), 'big/b.bin': new Uint8Array(600) },
+      inputs: {
+        ...serverInputs(server),
+        attachments: 'big/*.bin',
+        'attachments-max-size': '1KB',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::Input "attachments": the 2 matched file\(s\) total 1\.2 kB, over the 1\.0 kB limit/,
+    );
+    expect(run.stdout).toContain('attachments-max-size');
+    expect(server.connections).toBe(0);
+    expect(run.outputs.result).toBe('failed');
+  });
+
+  it('checks the size from the file system before reading: a 3 GiB file fails on the cap', async () => {
+    server = await startActionServer();
+    const run = await runAction({
+      // Sparse: 3 GiB by its size, no disk space. Reading it would fail on its own
+      // (ERR_FS_FILE_TOO_LARGE) or exhaust memory; the cap must stop it first.
+      prepare: async (workspace) => {
+        await mkdir(join(workspace, 'dist'));
+        await truncate(join(workspace, 'dist/huge.iso'), 3 * 1024 ** 3).catch(async () => {
+          await writeFile(join(workspace, 'dist/huge.iso'), '');
+          await truncate(join(workspace, 'dist/huge.iso'), 3 * 1024 ** 3);
+        });
+      },
+      inputs: { ...serverInputs(server), attachments: 'dist' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/total 3\.2 GB, over the 25\.0 MB limit of attachments-max-size/);
+    expect(run.stdout).toContain('attachments-max-size');
+    expect(server.connections).toBe(0);
+    expect(run.outputs.result).toBe('failed');
+  });
+
+  it('fails with if-no-files-found: error, and only warns by default', async () => {
+    server = await startActionServer();
+    const failing = await runAction({
+      inputs: {
+        ...serverInputs(server),
+        attachments: 'missing/*.log',
+        'if-no-files-found': 'error',
+      },
+    });
+    expect(failing.exitCode).toBe(1);
+    expect(failing.stdout).toMatch(
+      /::error::Input "attachments": no files were found for missing\/\*\.log/,
+    );
+    expect(server.connections).toBe(0);
+
+    const warning = await runAction({
+      inputs: { ...serverInputs(server), subject: 'no files', attachments: 'missing/*.log' },
+    });
+    expect(warning.exitCode, warning.stdout).toBe(0);
+    expect(warning.stdout).toMatch(/::warning::Input "attachments": no files were found/);
+    expect(server.received).toHaveLength(1);
+    expect((await parseReceived(server)).attachments).toEqual([]);
+  });
+
+  it('refuses a pattern that climbs out of the workspace with ..', async () => {
+    server = await startActionServer();
+    const run = await runAction({
+      inputs: { ...serverInputs(server), attachments: '../secrets/*' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::Input "attachments": .*'\.\.' is not allowed/);
+    expect(server.connections).toBe(0);
+  });
+});
