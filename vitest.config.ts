@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/mta/**'],
+          exclude: ['test/mta/**', 'test/browser/**'],
           testTimeout: 20_000,
         },
       },
@@ -17,6 +17,13 @@ export default defineConfig({
           include: ['test/mta/**/*.test.ts'],
           testTimeout: 60_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
         },
       },
     ],
