@@ -35190,7 +35190,11 @@ import { hostname } from "node:os";
 var LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 function isFullyQualified(name) {
   const labels = name.replace(/\.$/, "").split(".");
-  return name.length <= 253 && labels.length >= 2 && labels.every((label) => LABEL.test(label));
+  const numericTop = /^[0-9]+$/.test(labels.at(-1) ?? "");
+  return name.length <= 253 && labels.length >= 2 && !numericTop && labels.every((label) => LABEL.test(label));
+}
+function isValidEhloName(name) {
+  return isFullyQualified(name) || isAddressLiteral(name);
 }
 function addressLiteral(address) {
   const mapped = address.startsWith("::ffff:") ? address.slice(7) : address;
@@ -35506,7 +35510,7 @@ function checkAuth(options, host) {
 }
 function checkEhloName(name) {
   if (name === void 0) return void 0;
-  if (typeof name !== "string" || !(isFullyQualified(name) || isAddressLiteral(name))) {
+  if (typeof name !== "string" || !isValidEhloName(name)) {
     throw new SmtpInputError(
       `ehloName ${JSON.stringify(name)} must be a fully qualified domain name (host.example.com) or an address literal ([192.0.2.1]).`
     );
@@ -37775,8 +37779,11 @@ function adviseOnFailure(error2, server, source = "inputs") {
 function describeFailure(error2) {
   if (error2 instanceof SmtpInputError) return error2.message;
   const step = phaseNames[error2.phase];
-  const command = error2.command === void 0 || step.endsWith(error2.command) ? "" : ` (${error2.command})`;
-  let text2 = `SMTP failed ${step}${command}: ${error2.message}`;
+  const named = error2.command !== void 0 && !step.endsWith(error2.command);
+  const command = named ? ` (${error2.command})` : "";
+  const repeated = named ? `${error2.command} failed: ` : void 0;
+  const message = repeated !== void 0 && error2.message.startsWith(repeated) ? error2.message.slice(repeated.length) : error2.message;
+  let text2 = `SMTP failed ${step}${command}: ${message}`;
   if (error2.reply !== void 0 && !error2.message.includes(formatReply(error2.reply))) {
     text2 += ` The server replied: ${formatReply(error2.reply)}`;
   }
@@ -37839,6 +37846,12 @@ var tlsRequired = (error2, { terms }) => {
   if (error2.code !== 530 || !/STARTTLS|TLS/i.test(replyText(error2))) return void 0;
   return `The server wants TLS before this command: ${terms.useTls}.`;
 };
+var authRequired = (error2, { server, terms }) => {
+  if (server?.auth !== void 0) return void 0;
+  const asked = error2.enhancedCode === "5.7.0" || /auth/i.test(replyText(error2));
+  if (error2.code !== 530 || !asked) return void 0;
+  return `The server wants a login before it takes mail: ${terms.authenticate}. If they come from secrets, check the secret names; a run for a pull request from a fork gets no secrets.`;
+};
 var relayDenied = (error2, { terms }) => {
   const refused = /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|unable to relay|send ?as/i;
   if (error2.code === void 0 || error2.code < 500 || !refused.test(replyText(error2)))
@@ -37877,6 +37890,7 @@ var rules = [
   certificateTrust,
   ...providerRules,
   tlsRequired,
+  authRequired,
   relayDenied,
   authFailed,
   port25Blocked,
@@ -37884,6 +37898,24 @@ var rules = [
   timedOut,
   unreachable
 ];
+
+// src/action/port-tls-warning.ts
+var RELAY_PORT = 25;
+function describePortTlsMismatch(server, source) {
+  const mode = source === "connection-url" ? `the scheme is ${server.tls === "implicit" ? "smtps://" : "smtp://"}` : `tls is ${server.tls}`;
+  let problem;
+  if (server.port === Ports.implicit && server.tls !== "implicit") {
+    problem = `Port ${server.port} expects TLS from the first byte (RFC 8314 3.3), but ${mode}: the server will not greet in clear text, so the connection will wait until it times out.`;
+  } else if (
+    // RFC 6409 and RFC 3207: 587 and 25 greet in clear text and upgrade with STARTTLS.
+    (server.port === Ports.submission || server.port === RELAY_PORT) && server.tls === "implicit"
+  ) {
+    problem = `Port ${server.port} greets in clear text and upgrades with STARTTLS, but ${mode}: the TLS handshake will fail.`;
+  } else {
+    return void 0;
+  }
+  return `${problem} ${adviceTermsFor(source).agreeOnTls(server)}`;
+}
 
 // src/template/context.ts
 var CONTEXT_NAMES = ["github", "event", "env", "vars", "status", "runner"];
@@ -38276,8 +38308,32 @@ function toTemplateError(error2, source, context) {
   const cause = redact(details) === details ? { cause: error2 } : void 0;
   return new TemplateError(source.name, redact(problem), position, cause);
 }
+var RUNNER_FACTS = /* @__PURE__ */ new Set([
+  "GITHUB_ACTOR",
+  "GITHUB_BASE_REF",
+  "GITHUB_EVENT_NAME",
+  "GITHUB_HEAD_REF",
+  "GITHUB_JOB",
+  "GITHUB_REF",
+  "GITHUB_REF_NAME",
+  "GITHUB_REF_TYPE",
+  "GITHUB_REPOSITORY",
+  "GITHUB_REPOSITORY_OWNER",
+  "GITHUB_RUN_ATTEMPT",
+  "GITHUB_RUN_ID",
+  "GITHUB_RUN_NUMBER",
+  "GITHUB_SERVER_URL",
+  "GITHUB_SHA",
+  "GITHUB_TRIGGERING_ACTOR",
+  "GITHUB_WORKFLOW",
+  "RUNNER_ARCH",
+  "RUNNER_ENVIRONMENT",
+  "RUNNER_NAME",
+  "RUNNER_OS"
+]);
 function redactValues(env) {
-  const values = [...new Set(Object.values(env))].filter((value) => value.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
+  const secretCandidates = Object.entries(env).filter(([name]) => !RUNNER_FACTS.has(name)).map(([, value]) => value);
+  const values = [...new Set(secretCandidates)].filter((value) => value.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
   return (text2) => values.reduce((result, value) => result.replaceAll(value, "***"), text2);
 }
 function readPosition(error2) {
@@ -43556,9 +43612,6 @@ function decodeLeniently(text2) {
   );
 }
 
-// src/action/server-settings.ts
-import { isIPv4 as isIPv43, isIPv6 as isIPv64 } from "node:net";
-
 // src/action/host-name.ts
 import { isIP as isIP3 } from "node:net";
 var HOST_NAME2 = /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
@@ -43703,6 +43756,7 @@ function readEndpoint(reader) {
   }
   return parsed;
 }
+var EMPTY_SECRET = "Both are needed to log in. A value from a secret is empty when the secret name is misspelt, when the secret is not set for this repository or environment, or in a run for a pull request from a fork (GitHub passes no secrets to those).";
 function readSeparateEndpoint(reader, tls2) {
   const server = reader.text(Inputs.server);
   const host = server === "" ? "" : checkHostName(server, { input: Inputs.server, quote: true, allowIp: true });
@@ -43712,10 +43766,16 @@ function readSeparateEndpoint(reader, tls2) {
   const username = reader.text(Inputs.username);
   const password = reader.text(Inputs.password);
   if (username !== "" && password === "") {
-    throw new ActionInputError(Inputs.password, "is required when username is given.");
+    throw new ActionInputError(
+      Inputs.password,
+      `is empty while username is given. ${EMPTY_SECRET}`
+    );
   }
   if (username === "" && password !== "") {
-    throw new ActionInputError(Inputs.username, "is required when password is given.");
+    throw new ActionInputError(
+      Inputs.username,
+      `is empty while password is given. ${EMPTY_SECRET}`
+    );
   }
   return { host, port, tls: mode, username, password };
 }
@@ -43766,15 +43826,10 @@ async function readCa(value, workspace) {
   }
   return pem;
 }
-var EHLO_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 function readEhloName(reader) {
   const name = reader.text(Inputs.ehloName);
   if (name === "") return void 0;
-  const labels = name.replace(/\.$/, "").split(".");
-  const isDomain = name.length <= 253 && labels.length >= 2 && labels.every((label) => EHLO_LABEL.test(label)) && !/^[0-9]+$/.test(labels.at(-1) ?? "");
-  const literal = /^\[(.*)\]$/.exec(name)?.[1];
-  const isLiteral = literal !== void 0 && (literal.startsWith("IPv6:") ? isIPv64(literal.slice(5)) : isIPv43(literal));
-  if (!isDomain && !isLiteral) {
+  if (!isValidEhloName(name)) {
     throw new ActionInputError(
       Inputs.ehloName,
       `${JSON.stringify(name)} is not a fully qualified domain name (runner.example.com) or an address literal ([192.0.2.1], [IPv6:2001:db8::1]).`
@@ -43940,8 +43995,10 @@ async function run() {
   try {
     settings = await readSettings();
     const { server } = settings;
-    if (server !== void 0 && settings.mode !== "dry-run" && !settings.tlsVerify) {
-      warnUnverifiedTls();
+    if (server !== void 0 && settings.mode !== "dry-run") {
+      if (!settings.tlsVerify) warnUnverifiedTls();
+      const mismatch = describePortTlsMismatch(server, settings.serverSource);
+      if (mismatch !== void 0) warning(mismatch);
     }
     if (settings.mode === "verify" && server !== void 0) {
       await runVerifyMode(settings, server);

@@ -75,27 +75,3 @@ export async function runAction(run: ActionRun): Promise<number> {
   const [code] = await Promise.all([exit, ...streams]);
   return code;
 }
-
-/**
- * Reads a GITHUB_OUTPUT file: `name<<DELIMITER` heredocs (what @actions/core writes) and
- * one-line `name=value` entries.
- */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i] ?? '';
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc !== null) {
-      const [, name = '', delimiter] = heredoc;
-      const end = lines.indexOf(delimiter ?? '', i + 1);
-      if (end === -1) throw new Error(`GITHUB_OUTPUT: no closing ${delimiter} for ${name}`);
-      outputs[name] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('=')) {
-      const at = line.indexOf('=');
-      outputs[line.slice(0, at)] = line.slice(at + 1);
-    }
-  }
-  return outputs;
-}

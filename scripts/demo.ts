@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { Inputs } from '../src/action/constants.js';
-import { inputEnv, parseOutputFile, runAction, runnerNode } from './demo-runner.js';
+import { parseOutputs } from '../test/helpers/github-output.js';
+import { inputEnv, runAction, runnerNode } from './demo-runner.js';
 import { demoUser, startDemoServer, type DemoServer, type ReceivedMail } from './demo-server.js';
 
 // npm runs scripts from the project root (the script itself is bundled to a temporary folder).
@@ -86,7 +87,7 @@ const shown = (path: string): string => relative(process.cwd(), path) || path;
 
 async function showOutputs(path: string): Promise<void> {
   heading('Step outputs (GITHUB_OUTPUT)');
-  const outputs = parseOutputFile(await readFile(path, 'utf8'));
+  const outputs = parseOutputs(await readFile(path, 'utf8'));
   for (const [name, value] of Object.entries(outputs)) console.log(`  ${name}: ${value}`);
   if (Object.keys(outputs).length === 0) console.log('  (none)');
 }

@@ -57,13 +57,22 @@ export function adviseOnFailure(
   return hideUrlHost(lines.join('\n'), server, source);
 }
 
-/** `SMTP failed at authentication (AUTH PLAIN): <message>`, plus the reply if unquoted. */
+/**
+ * `SMTP failed at authentication (AUTH PLAIN): <message>`, plus the reply if unquoted. The
+ * client's message often starts by naming the command again (`AUTH PLAIN failed: ...`); once
+ * the command is in the parentheses, that repetition is dropped.
+ */
 function describeFailure(error: SmtpError): string {
   if (error instanceof SmtpInputError) return error.message;
   const step = phaseNames[error.phase];
-  const command =
-    error.command === undefined || step.endsWith(error.command) ? '' : ` (${error.command})`;
-  let text = `SMTP failed ${step}${command}: ${error.message}`;
+  const named = error.command !== undefined && !step.endsWith(error.command);
+  const command = named ? ` (${error.command})` : '';
+  const repeated = named ? `${error.command} failed: ` : undefined;
+  const message =
+    repeated !== undefined && error.message.startsWith(repeated)
+      ? error.message.slice(repeated.length)
+      : error.message;
+  let text = `SMTP failed ${step}${command}: ${message}`;
   if (error.reply !== undefined && !error.message.includes(formatReply(error.reply))) {
     text += ` The server replied: ${formatReply(error.reply)}`;
   }
@@ -146,6 +155,18 @@ const tlsRequired: AdviceRule = (error, { terms }) => {
   return `The server wants TLS before this command: ${terms.useTls}.`;
 };
 
+/**
+ * RFC 4954 6: `530 5.7.0 Authentication required` to MAIL from a client that did not log in.
+ * With no credentials configured, the likely cause is an empty secret, which GitHub gives
+ * without an error.
+ */
+const authRequired: AdviceRule = (error, { server, terms }) => {
+  if (server?.auth !== undefined) return undefined;
+  const asked = error.enhancedCode === '5.7.0' || /auth/i.test(replyText(error));
+  if (error.code !== 530 || !asked) return undefined;
+  return `The server wants a login before it takes mail: ${terms.authenticate}. If they come from secrets, check the secret names; a run for a pull request from a fork gets no secrets.`;
+};
+
 const relayDenied: AdviceRule = (error, { terms }) => {
   const refused =
     /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|unable to relay|send ?as/i;
@@ -192,6 +213,7 @@ const rules: readonly AdviceRule[] = [
   certificateTrust,
   ...providerRules,
   tlsRequired,
+  authRequired,
   relayDenied,
   authFailed,
   port25Blocked,

@@ -10,6 +10,7 @@ import { Inputs } from './constants.js';
 import { runDryRunMode } from './dry-run.js';
 import { adviseOnFailure } from './failure-advice.js';
 import { writeOutputs } from './outputs.js';
+import { describePortTlsMismatch } from './port-tls-warning.js';
 import { prepareMessage } from './prepared-message.js';
 import { escapeUntrustedLines } from './safe-log.js';
 import { runSendMode } from './send-mode.js';
@@ -22,8 +23,10 @@ export async function run(): Promise<void> {
   try {
     settings = await readSettings();
     const { server } = settings;
-    if (server !== undefined && settings.mode !== 'dry-run' && !settings.tlsVerify) {
-      warnUnverifiedTls();
+    if (server !== undefined && settings.mode !== 'dry-run') {
+      if (!settings.tlsVerify) warnUnverifiedTls();
+      const mismatch = describePortTlsMismatch(server, settings.serverSource);
+      if (mismatch !== undefined) core.warning(mismatch);
     }
     if (settings.mode === 'verify' && server !== undefined) {
       await runVerifyMode(settings, server);

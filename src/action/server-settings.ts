@@ -3,13 +3,13 @@
  * `connection-url`) turned into the SMTP client's ServerOptions, every one checked here so
  * that a mistake is reported by input name before any connection is tried.
  */
-import { isIPv4, isIPv6 } from 'node:net';
-import type {
-  AuthMechanismName,
-  AuthOptions,
-  ServerOptions,
-  TlsMode,
-  TlsSettings,
+import {
+  isValidEhloName,
+  type AuthMechanismName,
+  type AuthOptions,
+  type ServerOptions,
+  type TlsMode,
+  type TlsSettings,
 } from '../smtp/index.js';
 import { ActionInputError } from './action-input-error.js';
 import { Choices, Defaults, Inputs, Ports, PROXY_ENV, Ranges, type Mode } from './constants.js';
@@ -94,6 +94,16 @@ function readEndpoint(reader: InputReader): Endpoint {
   return parsed;
 }
 
+/**
+ * The usual reason a credential is empty: `${{ secrets.NAME }}` of a secret this run cannot see
+ * is an empty string, not an error, so the workflow author never learns the name was wrong or
+ * the run (a fork's pull request) gets no secrets at all.
+ */
+const EMPTY_SECRET =
+  'Both are needed to log in. A value from a secret is empty when the secret name is misspelt, ' +
+  'when the secret is not set for this repository or environment, or in a run for a pull ' +
+  'request from a fork (GitHub passes no secrets to those).';
+
 function readSeparateEndpoint(reader: InputReader, tls: (typeof Choices.tls)[number]): Endpoint {
   const server = reader.text(Inputs.server);
   const host =
@@ -107,10 +117,16 @@ function readSeparateEndpoint(reader: InputReader, tls: (typeof Choices.tls)[num
   const username = reader.text(Inputs.username);
   const password = reader.text(Inputs.password);
   if (username !== '' && password === '') {
-    throw new ActionInputError(Inputs.password, 'is required when username is given.');
+    throw new ActionInputError(
+      Inputs.password,
+      `is empty while username is given. ${EMPTY_SECRET}`,
+    );
   }
   if (username === '' && password !== '') {
-    throw new ActionInputError(Inputs.username, 'is required when password is given.');
+    throw new ActionInputError(
+      Inputs.username,
+      `is empty while password is given. ${EMPTY_SECRET}`,
+    );
   }
   return { host, port, tls: mode, username, password };
 }
@@ -174,24 +190,10 @@ async function readCa(value: string, workspace: string): Promise<string | undefi
   return pem;
 }
 
-const EHLO_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-/** RFC 5321 4.1.1.1: a fully qualified domain name, or an address literal (4.1.3). */
 function readEhloName(reader: InputReader): string | undefined {
   const name = reader.text(Inputs.ehloName);
   if (name === '') return undefined;
-  const labels = name.replace(/\.$/, '').split('.');
-  // A numeric last label is an IPv4 address written without the brackets RFC 5321 4.1.3 wants.
-  const isDomain =
-    name.length <= 253 &&
-    labels.length >= 2 &&
-    labels.every((label) => EHLO_LABEL.test(label)) &&
-    !/^[0-9]+$/.test(labels.at(-1) ?? '');
-  const literal = /^\[(.*)\]$/.exec(name)?.[1];
-  const isLiteral =
-    literal !== undefined &&
-    (literal.startsWith('IPv6:') ? isIPv6(literal.slice(5)) : isIPv4(literal));
-  if (!isDomain && !isLiteral) {
+  if (!isValidEhloName(name)) {
     throw new ActionInputError(
       Inputs.ehloName,
       `${JSON.stringify(name)} is not a fully qualified domain name (runner.example.com) or an ` +

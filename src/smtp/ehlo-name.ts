@@ -6,7 +6,19 @@ const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 /** A fully qualified domain name: two labels or more, each a valid host name label. */
 export function isFullyQualified(name: string): boolean {
   const labels = name.replace(/\.$/, '').split('.');
-  return name.length <= 253 && labels.length >= 2 && labels.every((label) => LABEL.test(label));
+  // A numeric last label is an IPv4 address written without the brackets RFC 5321 4.1.3 wants.
+  const numericTop = /^[0-9]+$/.test(labels.at(-1) ?? '');
+  return (
+    name.length <= 253 &&
+    labels.length >= 2 &&
+    !numericTop &&
+    labels.every((label) => LABEL.test(label))
+  );
+}
+
+/** RFC 5321 4.1.1.1: what EHLO may carry, a fully qualified domain name or an address literal. */
+export function isValidEhloName(name: string): boolean {
+  return isFullyQualified(name) || isAddressLiteral(name);
 }
 
 /** RFC 5321 4.1.3: an address literal, `[192.0.2.1]` or `[IPv6:2001:db8::1]`. */

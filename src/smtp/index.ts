@@ -9,6 +9,7 @@ export { defaultTimeouts } from './timeouts.js';
 export type { TranscriptEntry } from './transcript.js';
 export type { Reply } from './reply.js';
 export { formatReply } from './reply-text.js';
+export { isValidEhloName } from './ehlo-name.js';
 export { AUTH_MECHANISM_NAMES, secretFormsOf, type AuthMechanismName } from './auth/index.js';
 export {
   SmtpError,

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { isAuthMechanismName, type AuthMechanismName } from './auth/index.js';
-import { isAddressLiteral, isFullyQualified } from './ehlo-name.js';
+import { isValidEhloName } from './ehlo-name.js';
 import { SmtpInputError } from './errors.js';
 import { isLoopbackAddress } from './net-connect.js';
 import { resolveTimeouts, type Timeouts } from './timeouts.js';
@@ -118,7 +118,7 @@ function checkAuth(options: ServerOptions, host: string): AuthOptions | undefine
 function checkEhloName(name: unknown): string | undefined {
   if (name === undefined) return undefined;
   // RFC 5321 4.1.1.1 and 4.1.3: a domain name or an address literal such as [192.0.2.1].
-  if (typeof name !== 'string' || !(isFullyQualified(name) || isAddressLiteral(name))) {
+  if (typeof name !== 'string' || !isValidEhloName(name)) {
     throw new SmtpInputError(
       `ehloName ${JSON.stringify(name)} must be a fully qualified domain name (host.example.com) or an address literal ([192.0.2.1]).`,
     );

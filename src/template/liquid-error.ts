@@ -47,13 +47,46 @@ export function toTemplateError(
 }
 
 /**
+ * The runner's facts that `github` and `runner` print freely, so no secret. Left in the net, they
+ * would cut words out of the message itself: on a pull request run GITHUB_EVENT_NAME is
+ * `pull_request`, and "event.pull_request.titel is not defined" would read "event.***.titel".
+ * Named one by one: a workflow may set a GITHUB_-like name of its own to a secret.
+ */
+const RUNNER_FACTS: ReadonlySet<string> = new Set([
+  'GITHUB_ACTOR',
+  'GITHUB_BASE_REF',
+  'GITHUB_EVENT_NAME',
+  'GITHUB_HEAD_REF',
+  'GITHUB_JOB',
+  'GITHUB_REF',
+  'GITHUB_REF_NAME',
+  'GITHUB_REF_TYPE',
+  'GITHUB_REPOSITORY',
+  'GITHUB_REPOSITORY_OWNER',
+  'GITHUB_RUN_ATTEMPT',
+  'GITHUB_RUN_ID',
+  'GITHUB_RUN_NUMBER',
+  'GITHUB_SERVER_URL',
+  'GITHUB_SHA',
+  'GITHUB_TRIGGERING_ACTOR',
+  'GITHUB_WORKFLOW',
+  'RUNNER_ARCH',
+  'RUNNER_ENVIRONMENT',
+  'RUNNER_NAME',
+  'RUNNER_OS',
+]);
+
+/**
  * Replaces every environment value of 6 characters or more with `***`: a last net for the
  * messages of LiquidJS filters, which may quote an argument (`date: "%Y", env.KEY` says
  * "Invalid time zone specified: <the value>"). Shorter values (`true`, `main`, `X64`) are too
  * common in ordinary text to take out, and rarely a credential.
  */
 function redactValues(env: Readonly<Record<string, string>>): (text: string) => string {
-  const values = [...new Set(Object.values(env))]
+  const secretCandidates = Object.entries(env)
+    .filter(([name]) => !RUNNER_FACTS.has(name))
+    .map(([, value]) => value);
+  const values = [...new Set(secretCandidates)]
     .filter((value) => value.length >= MIN_REDACTED_LENGTH)
     .sort((a, b) => b.length - a.length);
   return (text) => values.reduce((result, value) => result.replaceAll(value, '***'), text);

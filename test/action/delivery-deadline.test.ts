@@ -9,27 +9,37 @@ import {
   OverallDeadlineExpired,
   startOverallDeadline,
 } from '../../src/action/delivery-deadline.js';
-import { deliverWithRetries } from '../../src/action/delivery.js';
+import { deliverWithRetries, type DeliveryReport } from '../../src/action/delivery.js';
 import { adviseOnFailure } from '../../src/action/failure-advice.js';
 import {
   type SmtpError,
   SmtpTimeoutError,
   sendMail,
-  type ServerOptions,
   type SmtpPhase,
 } from '../../src/smtp/index.js';
 import type { Script } from '../helpers/scripted-server.js';
 import {
   contentAndDot,
   greeted,
+  localServer,
   pipelinedEnvelope,
   scripted,
   scriptedMessage,
 } from '../helpers/send-fixtures.js';
+import { envelopeTo } from './delivery-env.js';
 
-/** Plaintext to the scripted server; no timeouts of its own, so only the deadline can end it. */
-function serverAt(port: number): ServerOptions {
-  return { host: '127.0.0.1', port, tls: 'none', ehloName: 'runner.example.com' };
+/**
+ * Delivers `scriptedMessage` in plaintext to the scripted server with a deadline of 500 ms; the
+ * client has no timeouts of its own, so only the deadline can end it.
+ */
+function deliverWithin500Ms(port: number): Promise<DeliveryReport> {
+  return deliverWithRetries({
+    server: localServer(port),
+    ...envelopeTo('dev@example.com'),
+    message: scriptedMessage,
+    retries: 3,
+    deadlineMs: 500,
+  });
 }
 
 /** A session that goes silent once the whole message and its dot were sent. */
@@ -44,7 +54,7 @@ describe('the overall deadline seen by the SMTP client', () => {
     const server = await scripted(silentAfterDot);
     const deadline = startOverallDeadline(300);
     const error = await sendMail({
-      ...serverAt(server.port),
+      ...localServer(server.port),
       envelope: { from: 'ci@example.com', to: ['dev@example.com'] },
       message: scriptedMessage,
       signal: deadline.signal,
@@ -66,13 +76,7 @@ describe('deliverWithRetries when the overall deadline passes', () => {
 
   it.each(silentAt)('names the step when the server is silent %s', async (_when, script, phase) => {
     const server = await scripted(script);
-    const report = await deliverWithRetries({
-      server: serverAt(server.port),
-      envelope: { from: 'ci@example.com', to: ['dev@example.com'], smtpUtf8: false },
-      message: scriptedMessage,
-      retries: 3,
-      deadlineMs: 500,
-    });
+    const report = await deliverWithin500Ms(server.port);
     expect(report.error).toBeInstanceOf(SmtpTimeoutError);
     expect(report.error?.phase).toBe(phase);
     expect(report.error?.message).toMatch(
@@ -81,7 +85,7 @@ describe('deliverWithRetries when the overall deadline passes', () => {
     // Spent is spent: no second attempt, and no "gave up" sentence repeating the deadline.
     expect(report.attempts).toBe(1);
     expect(report.error?.message).not.toMatch(/Gave up/);
-    const advice = adviseOnFailure(report.error, { ...serverAt(server.port), port: 25 });
+    const advice = adviseOnFailure(report.error, { ...localServer(server.port), port: 25 });
     // A silent greeting on port 25 is what a blocked port looks like; later steps are not.
     if (phase === 'greeting') expect(advice).toContain('block outbound port 25');
     else expect(advice).toContain('raise `timeout`');
@@ -90,13 +94,7 @@ describe('deliverWithRetries when the overall deadline passes', () => {
 
   it('says the outcome is unknown when the deadline passed after the dot', async () => {
     const server = await scripted(silentAfterDot);
-    const report = await deliverWithRetries({
-      server: serverAt(server.port),
-      envelope: { from: 'ci@example.com', to: ['dev@example.com'], smtpUtf8: false },
-      message: scriptedMessage,
-      retries: 3,
-      deadlineMs: 500,
-    });
+    const report = await deliverWithin500Ms(server.port);
     expect(report.result).toBe('unknown');
     expect(adviseOnFailure(report.error)).toMatch(
       /^SMTP failed while sending the message: The delivery did not finish within the overall deadline/,

@@ -9,23 +9,22 @@ import { startScriptedServer, type Script } from '../helpers/scripted-server.js'
 import {
   contentAndDot,
   greeted,
+  localServer,
   pipelinedEnvelope,
   scriptedMessage,
+  transactionTo,
   useCleanups,
 } from '../helpers/send-fixtures.js';
+import { envelopeTo } from './delivery-env.js';
 
 const defer = useCleanups();
 
 function request(port: number, extra: Partial<DeliveryRequest> = {}): DeliveryRequest {
   return {
-    server: {
-      host: '127.0.0.1',
-      port,
-      tls: 'none',
-      ehloName: 'runner.example.com',
+    server: localServer(port, {
       timeouts: { greeting: 2_000, command: 2_000, finalReply: 2_000, dataBlock: 2_000 },
-    },
-    envelope: { from: 'ci@example.com', to: ['dev@example.com'], smtpUtf8: false },
+    }),
+    ...envelopeTo('dev@example.com'),
     message: scriptedMessage,
     retries: 3,
     deadlineMs: 60_000,
@@ -34,6 +33,11 @@ function request(port: number, extra: Partial<DeliveryRequest> = {}): DeliveryRe
     ...extra,
   };
 }
+
+/** The replies to a pipelined group of MAIL and one RCPT, all accepted. */
+const allAccepted = ['250 OK', '250 OK', '354 Go ahead'];
+/** The replies to MAIL and two RCPT, the second deferred for the next transaction (RFC 5321 4.5.3.1.10). */
+const tooMany = ['250 OK', '250 OK', '452 4.5.3 Too many recipients', '354 Go ahead'];
 
 /** Envelope accepted, content and dot (with QUIT riding along) read, then `after`. */
 function delivery(after: Script): Script {
@@ -91,25 +95,14 @@ describe('deliverWithRetries with a scripted server', () => {
   it('reports partial and does not retry when a second transaction breaks', async () => {
     const script: Script = [
       ...greeted,
-      { expect: /^MAIL FROM:<ci@example.com>/ },
-      { expect: 'RCPT TO:<a@example.com>' },
-      { expect: 'RCPT TO:<b@example.com>' },
-      { expect: 'DATA' },
-      { send: '250 OK\r\n250 OK\r\n452 4.5.3 Too many recipients\r\n354 Go ahead\r\n' },
-      ...contentAndDot,
+      ...transactionTo(['a@example.com', 'b@example.com'], tooMany),
       { send: '250 2.0.0 queued\r\n' },
       { expect: /^MAIL FROM:/ },
       { drop: true },
     ];
     const server = defer(await startScriptedServer(script));
     const report = await deliverWithRetries(
-      request(server.port, {
-        envelope: {
-          from: 'ci@example.com',
-          to: ['a@example.com', 'b@example.com'],
-          smtpUtf8: false,
-        },
-      }),
+      request(server.port, envelopeTo('a@example.com', 'b@example.com')),
     );
     expect(report.result).toBe('partial');
     expect(report.attempts).toBe(1);
@@ -120,34 +113,24 @@ describe('deliverWithRetries with a scripted server', () => {
   });
 
   it('reports the refusals of an earlier transaction when a later one fails', async () => {
+    const to = ['a@example.com', 'b@example.com', 'c@example.com'];
     const script: Script = [
       ...greeted,
-      { expect: /^MAIL FROM:<ci@example.com>/ },
-      { expect: 'RCPT TO:<a@example.com>' },
-      { expect: 'RCPT TO:<b@example.com>' },
-      { expect: 'RCPT TO:<c@example.com>' },
-      { expect: 'DATA' },
-      {
-        send:
-          '250 OK\r\n250 OK\r\n550 5.1.1 <b@example.com>: unknown user\r\n' +
-          '452 4.5.3 Too many recipients\r\n354 Go ahead\r\n',
-      },
-      ...contentAndDot,
+      ...transactionTo(to, [
+        '250 OK',
+        '250 OK',
+        '550 5.1.1 <b@example.com>: unknown user',
+        '452 4.5.3 Too many recipients',
+        '354 Go ahead',
+      ]),
       { send: '250 2.0.0 queued as A\r\n' },
-      { expect: /^MAIL FROM:<ci@example.com>/ },
-      { expect: 'RCPT TO:<c@example.com>' },
-      { expect: 'DATA' },
-      { send: '250 OK\r\n250 OK\r\n354 Go ahead\r\n' },
-      ...contentAndDot,
+      ...transactionTo(['c@example.com'], allAccepted),
       { send: '451 4.3.0 Try again later\r\n' },
       { expect: 'QUIT' },
       { send: '221 bye\r\n' },
     ];
     const server = defer(await startScriptedServer(script));
-    const to = ['a@example.com', 'b@example.com', 'c@example.com'];
-    const report = await deliverWithRetries(
-      request(server.port, { envelope: { from: 'ci@example.com', to, smtpUtf8: false } }),
-    );
+    const report = await deliverWithRetries(request(server.port, envelopeTo(...to)));
     expect(server.connections[0]?.failures).toEqual([]);
     // A 451 after a delivery is not retried: a's copy would go twice.
     expect(report.attempts).toBe(1);
@@ -162,29 +145,14 @@ describe('deliverWithRetries with a scripted server', () => {
   it('keeps who has the message when a later transaction ends unknown: result unknown', async () => {
     const script: Script = [
       ...greeted,
-      { expect: /^MAIL FROM:<ci@example.com>/ },
-      { expect: 'RCPT TO:<a@example.com>' },
-      { expect: 'RCPT TO:<b@example.com>' },
-      { expect: 'DATA' },
-      { send: '250 OK\r\n250 OK\r\n452 4.5.3 Too many recipients\r\n354 Go ahead\r\n' },
-      ...contentAndDot,
+      ...transactionTo(['a@example.com', 'b@example.com'], tooMany),
       { send: '250 2.0.0 queued as A\r\n' },
-      { expect: /^MAIL FROM:<ci@example.com>/ },
-      { expect: 'RCPT TO:<b@example.com>' },
-      { expect: 'DATA' },
-      { send: '250 OK\r\n250 OK\r\n354 Go ahead\r\n' },
-      ...contentAndDot,
+      ...transactionTo(['b@example.com'], allAccepted),
       { drop: true },
     ];
     const server = defer(await startScriptedServer(script));
     const report = await deliverWithRetries(
-      request(server.port, {
-        envelope: {
-          from: 'ci@example.com',
-          to: ['a@example.com', 'b@example.com'],
-          smtpUtf8: false,
-        },
-      }),
+      request(server.port, envelopeTo('a@example.com', 'b@example.com')),
     );
     expect(report.attempts).toBe(1);
     expect(server.connections).toHaveLength(1);
@@ -201,33 +169,21 @@ describe('deliverWithRetries with a scripted server', () => {
   it('does not report a recipient as refused by an old 4xx once its retry ended unknown', async () => {
     const first: Script = [
       ...greeted,
-      { expect: /^MAIL FROM:<ci@example.com>/ },
-      { expect: 'RCPT TO:<a@example.com>' },
-      { expect: 'RCPT TO:<b@example.com>' },
-      { expect: 'DATA' },
-      { send: '250 OK\r\n250 OK\r\n450 4.2.1 Mailbox busy\r\n354 Go ahead\r\n' },
-      ...contentAndDot,
+      ...transactionTo(
+        ['a@example.com', 'b@example.com'],
+        ['250 OK', '250 OK', '450 4.2.1 Mailbox busy', '354 Go ahead'],
+      ),
       { expect: 'QUIT' },
       { send: '250 2.0.0 queued as A\r\n221 bye\r\n' },
     ];
     const second: Script = [
       ...greeted,
-      { expect: /^MAIL FROM:<ci@example.com>/ },
-      { expect: 'RCPT TO:<b@example.com>' },
-      { expect: 'DATA' },
-      { send: '250 OK\r\n250 OK\r\n354 Go ahead\r\n' },
-      ...contentAndDot,
+      ...transactionTo(['b@example.com'], allAccepted),
       { drop: true },
     ];
     const server = defer(await startScriptedServer((index) => (index === 0 ? first : second)));
     const report = await deliverWithRetries(
-      request(server.port, {
-        envelope: {
-          from: 'ci@example.com',
-          to: ['a@example.com', 'b@example.com'],
-          smtpUtf8: false,
-        },
-      }),
+      request(server.port, envelopeTo('a@example.com', 'b@example.com')),
     );
     expect(report.attempts).toBe(2);
     expect(report.accepted.map((r) => r.address)).toEqual(['a@example.com']);

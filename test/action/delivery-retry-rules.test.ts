@@ -5,7 +5,6 @@
  * retry log line may carry of the server's text.
  */
 import { createConnection, createServer, type Socket } from 'node:net';
-import type { SMTPServerOptions } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import {
   deliverWithRetries,
@@ -13,19 +12,17 @@ import {
   type DeliveryRequest,
 } from '../../src/action/delivery.js';
 import { listenOnLoopback } from '../helpers/loopback.js';
-import { useCleanups } from '../helpers/send-fixtures.js';
+import { localServer } from '../helpers/send-fixtures.js';
+import { refusal } from '../helpers/smtp-server.js';
 import { testTls } from '../helpers/tls-fixtures.js';
 import {
+  expectSentOnSecondTry,
   recordedRequest as request,
-  refusal,
-  startCountedServer,
-  type Counted,
+  refuseFirst,
+  useCountedServers,
 } from './delivery-env.js';
 
-const defer = useCleanups();
-
-const server = (options?: SMTPServerOptions): Promise<Counted> =>
-  startCountedServer(defer, options);
+const { server, defer } = useCountedServers();
 
 /**
  * A TCP relay in front of `targetPort` that resets the first connection as soon as the client
@@ -61,28 +58,14 @@ async function resetFirstHandshake(
 
 describe('deliverWithRetries: 4xx mid-session', () => {
   const withAuth = (port: number): Partial<DeliveryRequest> => ({
-    server: {
-      host: '127.0.0.1',
-      port,
-      tls: 'none',
-      ehloName: 'runner.example.com',
-      // Loopback: the client allows AUTH without TLS to a server on this machine.
-      auth: { username: 'ci-bot', password: 'pw-mid-session-1' },
-    },
+    // Loopback: the client allows AUTH without TLS to a server on this machine.
+    server: localServer(port, { auth: { username: 'ci-bot', password: 'pw-mid-session-1' } }),
   });
 
   it('retries a 421 to MAIL FROM (the server is shutting down)', async () => {
-    let seen = 0;
-    const { running, connections } = await server({
-      onMailFrom: (_address, _session, callback) => {
-        seen += 1;
-        callback(seen === 1 ? refusal(421, '4.3.2 Shutting down') : undefined);
-      },
-    });
-    const report = await deliverWithRetries(request(running.port).request);
-    expect(report.result).toBe('sent');
-    expect(connections()).toBe(2);
-    expect(running.received).toHaveLength(1);
+    await expectSentOnSecondTry(
+      await server({ onMailFrom: refuseFirst(1, 421, '4.3.2 Shutting down') }),
+    );
   });
 
   it('retries an AUTH 454 (temporary authentication failure), not a 535', async () => {
@@ -118,13 +101,10 @@ describe('deliverWithRetries: TLS', () => {
     const { running } = await server({ secure: true });
     const relay = defer(await resetFirstHandshake(running.port));
     const { request: req, retries } = request(relay.port, {
-      server: {
-        host: '127.0.0.1',
-        port: relay.port,
+      server: localServer(relay.port, {
         tls: 'implicit',
-        ehloName: 'runner.example.com',
         tlsOptions: { ca: testTls.ca, servername: 'localhost' },
-      },
+      }),
     });
     const report = await deliverWithRetries(req);
     expect(retries.map((r) => r.error.name)).toEqual(['SmtpTlsError']);
@@ -140,13 +120,10 @@ describe('deliverWithRetries: TLS', () => {
     let connections = 0;
     running.server.server.on('connection', () => (connections += 1));
     const { request: req, sleeps } = request(running.port, {
-      server: {
-        host: '127.0.0.1',
-        port: running.port,
+      server: localServer(running.port, {
         tls: 'implicit',
-        ehloName: 'runner.example.com',
         tlsOptions: { servername: 'localhost' },
-      },
+      }),
     });
     const report = await deliverWithRetries(req);
     expect(report.result).toBe('failed');

@@ -1,7 +1,8 @@
 /**
- * deliverWithRetries against the real smtp-server: which failures are retried, which are not,
- * how deferred recipients are retried alone with the same bytes, and how the deadline bounds the
- * waits. Sleep, jitter and the clock are injected: no test waits for a real backoff.
+ * deliverWithRetries against the real smtp-server: a refused greeting is retried, failures that
+ * cannot succeed on a second try are not, and `retries` and the deadline bound the waits
+ * (deferred recipients: delivery-deferred.test.ts). Sleep, jitter and the clock are injected: no
+ * test waits for a real backoff.
  */
 import type { SMTPServerOptions } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
@@ -11,28 +12,20 @@ import {
   unknownOutcomeNote,
 } from '../../src/action/delivery.js';
 import { SmtpRecipientsError } from '../../src/smtp/index.js';
-import { useCleanups } from '../helpers/send-fixtures.js';
+import { refusal } from '../helpers/smtp-server.js';
 import {
+  envelopeTo,
   message,
   recordedRequest as request,
-  refusal,
-  startCountedServer,
-  type Counted,
+  refuseFirst,
+  useCountedServers,
 } from './delivery-env.js';
 
-const defer = useCleanups();
-
-const server = (options?: SMTPServerOptions): Promise<Counted> =>
-  startCountedServer(defer, options);
+const { server } = useCountedServers();
 
 /** onConnect that answers 421 to the first `times` connections, then lets them in. */
-function busyFor(times: number): SMTPServerOptions['onConnect'] {
-  let seen = 0;
-  return (_session, callback) => {
-    seen += 1;
-    callback(seen <= times ? refusal(421, '4.7.0 Try again later') : undefined);
-  };
-}
+const busyFor = (times: number): SMTPServerOptions['onConnect'] =>
+  refuseFirst(times, 421, '4.7.0 Try again later');
 
 describe('deliverWithRetries: retried failures', () => {
   it('retries a 421 greeting and delivers the message once, with the same bytes', async () => {
@@ -56,125 +49,6 @@ describe('deliverWithRetries: retried failures', () => {
     );
     const infos = report.transcript.filter((e) => e.direction === 'info').map((e) => e.text);
     expect(infos).toContain('[attempt 2, after waiting 1 s]');
-  });
-
-  it('retries recipients refused with 4xx alone, with the same Message-ID', async () => {
-    let refusedOnce = false;
-    const { running, connections } = await server({
-      onRcptTo(address, _session, callback) {
-        if (address.address === 'b@example.com' && !refusedOnce) {
-          refusedOnce = true;
-          callback(refusal(450, '4.2.1 Mailbox busy, try later'));
-        } else callback();
-      },
-    });
-    const { request: req, retries } = request(running.port, {
-      envelope: { from: 'ci@example.com', to: ['a@example.com', 'b@example.com'], smtpUtf8: false },
-    });
-    const report = await deliverWithRetries(req);
-    expect(report.result).toBe('sent');
-    expect(report.attempts).toBe(2);
-    expect(connections()).toBe(2);
-    expect(running.received.map((m) => m.to)).toEqual([['a@example.com'], ['b@example.com']]);
-    expect(running.received.every((m) => m.data.equals(message))).toBe(true);
-    expect(report.accepted.map((r) => r.address)).toEqual(['a@example.com', 'b@example.com']);
-    expect(report.rejected).toEqual([]);
-    expect(describeRetry(retries[0]!.error, 1, 3_240)).toBe(
-      'Attempt 1 failed (RCPT TO:<b@example.com>: 450 4.2.1 Mailbox busy, try later); retrying in 3.2 s',
-    );
-  });
-
-  it('retries the 4xx recipient but not the 5xx one: partial, 5xx reported', async () => {
-    let deferredOnce = false;
-    const { running } = await server({
-      onRcptTo(address, _session, callback) {
-        if (address.address === 'gone@example.com') callback(refusal(550, '5.1.1 No such user'));
-        else if (address.address === 'busy@example.com' && !deferredOnce) {
-          deferredOnce = true;
-          callback(refusal(451, '4.3.0 Temporary lookup failure'));
-        } else callback();
-      },
-    });
-    const to = ['a@example.com', 'gone@example.com', 'busy@example.com'];
-    const { request: req } = request(running.port, {
-      envelope: { from: 'ci@example.com', to, smtpUtf8: false },
-    });
-    const report = await deliverWithRetries(req);
-    expect(report.result).toBe('partial');
-    expect(report.error).toBeUndefined();
-    expect(report.attempts).toBe(2);
-    expect(running.received.map((m) => m.to)).toEqual([['a@example.com'], ['busy@example.com']]);
-    expect(report.accepted.map((r) => r.address)).toEqual(['a@example.com', 'busy@example.com']);
-    expect(report.rejected.map((r) => [r.address, r.reply.code])).toEqual([
-      ['gone@example.com', 550],
-    ]);
-  });
-
-  it('retries a refusal of every recipient when each was 4xx', async () => {
-    let calls = 0;
-    const { running, connections } = await server({
-      onRcptTo(_address, _session, callback) {
-        calls += 1;
-        callback(calls === 1 ? refusal(450, '4.2.0 Greylisted, come back later') : undefined);
-      },
-    });
-    const report = await deliverWithRetries(request(running.port).request);
-    expect(report.result).toBe('sent');
-    expect(connections()).toBe(2);
-    expect(running.received).toHaveLength(1);
-  });
-
-  it('files a deferred recipient refused with 5xx on the retry as rejected, without an error', async () => {
-    let busySeen = 0;
-    const { running } = await server({
-      onRcptTo(address, _session, callback) {
-        if (address.address !== 'busy@example.com') return callback();
-        busySeen += 1;
-        callback(busySeen === 1 ? refusal(450, '4.2.1 Try later') : refusal(550, '5.1.1 Gone'));
-      },
-    });
-    const { request: req } = request(running.port, {
-      envelope: {
-        from: 'ci@example.com',
-        to: ['a@example.com', 'busy@example.com'],
-        smtpUtf8: false,
-      },
-    });
-    const report = await deliverWithRetries(req);
-    expect(report.result).toBe('partial');
-    expect(report.attempts).toBe(2);
-    expect(report.error).toBeUndefined();
-    expect(report.rejected.map((r) => [r.address, r.reply.code])).toEqual([
-      ['busy@example.com', 550],
-    ]);
-  });
-
-  it('reports recipients still deferred when the retries run out, next to delivered ones', async () => {
-    const { running, connections } = await server({
-      onRcptTo(address, _session, callback) {
-        if (address.address === 'busy@example.com') callback(refusal(452, '4.2.2 Mailbox full'));
-        else callback();
-      },
-    });
-    const { request: req, retries } = request(running.port, {
-      envelope: {
-        from: 'ci@example.com',
-        to: ['a@example.com', 'busy@example.com'],
-        smtpUtf8: false,
-      },
-      retries: 1,
-    });
-    const report = await deliverWithRetries(req);
-    expect(report.result).toBe('partial');
-    expect(report.attempts).toBe(2);
-    expect(connections()).toBe(2);
-    expect(retries).toHaveLength(1);
-    expect(running.received).toHaveLength(1);
-    expect(report.rejected.map((r) => [r.address, r.reply.code])).toEqual([
-      ['busy@example.com', 452],
-    ]);
-    expect(report.error).toBeUndefined();
-    expect(report.warnings.join(' ')).toMatch(/Gave up after 2 attempts/);
   });
 });
 
@@ -207,9 +81,7 @@ describe('deliverWithRetries: failures that are never retried', () => {
 
   it('does not retry bad input, and opens no connection', async () => {
     const { running, connections } = await server();
-    const { request: req, sleeps } = request(running.port, {
-      envelope: { from: 'ci@example.com', to: ['not an address'], smtpUtf8: false },
-    });
+    const { request: req, sleeps } = request(running.port, envelopeTo('not an address'));
     const report = await deliverWithRetries(req);
     expect(report.result).toBe('failed');
     expect(sleeps).toEqual([]);

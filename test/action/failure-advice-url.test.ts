@@ -9,13 +9,12 @@ import { adviseOnFailure } from '../../src/action/failure-advice.js';
 import {
   SmtpAuthError,
   SmtpConnectionError,
-  SmtpError,
   SmtpTimeoutError,
-  verifyConnection,
   type ServerOptions,
 } from '../../src/smtp/index.js';
-import { testTimeouts, useCleanups } from '../helpers/send-fixtures.js';
+import { useCleanups } from '../helpers/send-fixtures.js';
 import { startSmtpServer } from '../helpers/smtp-server.js';
+import { local, verifyFailure } from './failure-advice-env.js';
 
 const defer = useCleanups();
 
@@ -28,24 +27,12 @@ function url(server: ServerOptions, error: unknown): string {
   return advice;
 }
 
-async function verifyFailure(options: ServerOptions): Promise<SmtpError> {
-  const error = await verifyConnection(options).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(SmtpError);
-  return error as SmtpError;
-}
-
 const relay: ServerOptions = { host: 'relay.internal.example', port: 587, tls: 'starttls' };
 
 describe('adviseOnFailure for connection-url', () => {
   it('port and TLS mode disagree: change the scheme or the port of the URL', async () => {
     const running = defer(await startSmtpServer());
-    const options: ServerOptions = {
-      host: '127.0.0.1',
-      port: running.port,
-      tls: 'implicit',
-      ehloName: 'runner.example.com',
-      timeouts: testTimeouts,
-    };
+    const options = local(running.port, { tls: 'implicit' });
     const advice = url(options, await verifyFailure(options));
     expect(advice).toContain(
       `Make the scheme and the port of \`connection-url\` agree (now port ${running.port}, smtps://)`,
@@ -58,13 +45,7 @@ describe('adviseOnFailure for connection-url', () => {
 
   it('STARTTLS not offered: smtps:// if the server has implicit TLS', async () => {
     const running = defer(await startSmtpServer({ hideSTARTTLS: true }));
-    const options: ServerOptions = {
-      host: '127.0.0.1',
-      port: running.port,
-      tls: 'starttls',
-      ehloName: 'runner.example.com',
-      timeouts: testTimeouts,
-    };
+    const options = local(running.port, { tls: 'starttls' });
     // Turning TLS off is the one thing only the separate inputs can do: named as such.
     const advice = adviseOnFailure(await verifyFailure(options), options, 'connection-url');
     expect(advice).toContain('use `smtps://user:password@host:465` in `connection-url`');

@@ -1,6 +1,8 @@
 // Builds the environment the runner gives an action, for readSettings tests: each input as an
 // INPUT_* variable. The variable names are spelled out here rather than derived with
-// src/action/input-reader.ts, so a bug in that mapping cannot hide from the tests.
+// src/action/input-reader.ts, so a bug in that mapping cannot hide from the tests. Also the
+// shape and the check of the invalid-input cases.
+import { expect } from 'vitest';
 import { ActionInputError } from '../../src/action/action-input-error.js';
 import { readSettings, type Settings } from '../../src/action/settings.js';
 
@@ -58,4 +60,72 @@ export async function inputErrorOf(
   if (settings !== undefined) throw new Error('expected readSettings to throw, but it returned');
   if (!(error instanceof ActionInputError)) throw error;
   return error;
+}
+
+export interface InvalidCase {
+  name: string;
+  inputs: Inputs;
+  env?: NodeJS.ProcessEnv;
+  /** The input the error must name. */
+  input: string;
+  /** Text the message must hold (what is accepted, or what to do). */
+  says: string | RegExp;
+}
+
+/** One case per value of `input`, each named `<label> <value>`, every error saying `says`. */
+export function rejects(
+  input: string,
+  says: string | RegExp,
+  values: readonly string[],
+  label = input,
+): InvalidCase[] {
+  return values.map((value) => ({
+    name: `${label} ${value}`,
+    inputs: { [input]: value },
+    input,
+    says,
+  }));
+}
+
+/**
+ * readSettings on `baseInputs` with the case's inputs fails naming the input, first in its
+ * message, and saying what would be accepted.
+ */
+export async function expectInvalid({ inputs, env, input, says }: InvalidCase): Promise<void> {
+  const error = await inputErrorOf({ ...baseInputs, ...inputs }, env);
+  expect(error.input).toBe(input);
+  expect(error.message.startsWith(`Input "${input}": `)).toBe(true);
+  expect(error.message).toMatch(typeof says === 'string' ? new RegExp(escapeRegExp(says)) : says);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+export interface ValidCase {
+  name: string;
+  inputs: Inputs;
+  env?: NodeJS.ProcessEnv;
+  /** What the settings must hold (a deep subset). */
+  expected: DeepPartial<Settings>;
+}
+
+/** readSettings on `baseInputs` with the case's inputs gives settings holding `expected`. */
+export async function expectValid({ inputs, env, expected }: ValidCase): Promise<void> {
+  const settings = await settingsOf({ ...baseInputs, ...inputs }, env);
+  expect(settings).toMatchObject(expected);
+}
+
+/** The expected `server` settings, for a case's `expected`. */
+export function serverPart(
+  expected: DeepPartial<NonNullable<Settings['server']>>,
+): DeepPartial<Settings> {
+  return { server: expected };
+}
+
+/** The expected `message` settings, for a case's `expected`. */
+export function messagePart(expected: DeepPartial<Settings['message']>): DeepPartial<Settings> {
+  return { message: expected };
 }

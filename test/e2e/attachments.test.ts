@@ -2,27 +2,19 @@
 // any connection, and if-no-files-found.
 import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
-import {
-  parseReceived,
-  serverInputs,
-  startActionServer,
-  type ActionServer,
-} from '../helpers/action-server.js';
+import { describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/action-run.js';
+import { parseReceived, serverInputs } from '../helpers/action-server.js';
+import { expectFailedBeforeConnecting } from './early-failure.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
+const startServer = useActionServers();
 
 const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255, 0, 13, 10]);
 
 describe('attachments', () => {
   it('attaches the files the patterns match, sorted, each once, hidden files left out', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       files: {
         'reports/b/summary.txt': 'second\n',
@@ -53,7 +45,7 @@ describe('attachments', () => {
   });
 
   it('fails before connecting when the files pass attachments-max-size', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       files: { 'big/a.bin': new Uint8Array(600), 'big/b.bin': new Uint8Array(600) },
       inputs: {
@@ -62,17 +54,16 @@ describe('attachments', () => {
         'attachments-max-size': '1KB',
       },
     });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(
+    expectFailedBeforeConnecting(
+      run,
+      server,
       /::error::Input "attachments": the 2 matched file\(s\) total 1\.2 kB, over the 1\.0 kB limit/,
     );
     expect(run.stdout).toContain('attachments-max-size');
-    expect(server.connections).toBe(0);
-    expect(run.outputs.result).toBe('failed');
   });
 
   it('checks the size from the file system before reading: a 3 GiB file fails on the cap', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       // Sparse: 3 GiB by its size, no disk space. Reading it would fail on its own
       // (ERR_FS_FILE_TOO_LARGE) or exhaust memory; the cap must stop it first.
@@ -85,15 +76,16 @@ describe('attachments', () => {
       },
       inputs: { ...serverInputs(server), attachments: 'dist' },
     });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/total 3\.2 GB, over the 25\.0 MB limit of attachments-max-size/);
+    expectFailedBeforeConnecting(
+      run,
+      server,
+      /total 3\.2 GB, over the 25\.0 MB limit of attachments-max-size/,
+    );
     expect(run.stdout).toContain('attachments-max-size');
-    expect(server.connections).toBe(0);
-    expect(run.outputs.result).toBe('failed');
   });
 
   it('fails with if-no-files-found: error, and only warns by default', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const failing = await runAction({
       inputs: {
         ...serverInputs(server),
@@ -101,11 +93,11 @@ describe('attachments', () => {
         'if-no-files-found': 'error',
       },
     });
-    expect(failing.exitCode).toBe(1);
-    expect(failing.stdout).toMatch(
+    expectFailedBeforeConnecting(
+      failing,
+      server,
       /::error::Input "attachments": no files were found for missing\/\*\.log/,
     );
-    expect(server.connections).toBe(0);
 
     const warning = await runAction({
       inputs: { ...serverInputs(server), subject: 'no files', attachments: 'missing/*.log' },
@@ -117,12 +109,14 @@ describe('attachments', () => {
   });
 
   it('refuses a pattern that climbs out of the workspace with ..', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       inputs: { ...serverInputs(server), attachments: '../secrets/*' },
     });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error::Input "attachments": .*'\.\.' is not allowed/);
-    expect(server.connections).toBe(0);
+    expectFailedBeforeConnecting(
+      run,
+      server,
+      /::error::Input "attachments": .*'\.\.' is not allowed/,
+    );
   });
 });

@@ -1,21 +1,11 @@
 // The bundle as the runner runs it, with no subject and no body: the default run report and
 // subject for each fixture event, delivered over STARTTLS with AUTH to the real smtp-server.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction, type FixtureEvent } from '../helpers/action-run.js';
-import {
-  mailUser,
-  parseReceived,
-  serverInputs,
-  startActionServer,
-  type ActionServer,
-} from '../helpers/action-server.js';
+import { describe, expect, it } from 'vitest';
+import { runAction, type FixtureEvent } from '../helpers/action-run.js';
+import { mailUser, parseReceived, serverInputs } from '../helpers/action-server.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
+const startServer = useActionServers();
 
 const runUrl = 'https://github.com/acme/widgets/actions/runs/9123456789';
 
@@ -62,7 +52,7 @@ const cases: Record<FixtureEvent, Expected> = {
 describe('the default run report', () => {
   it.each(Object.keys(cases) as FixtureEvent[])('is sent for a %s event', async (event) => {
     const expected = cases[event];
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       event,
       inputs: { ...serverInputs(server), status: expected.status },

@@ -1,34 +1,19 @@
 // Delivery outcomes of the built action: refused recipients (fail or warn), a transient 4xx
 // retried with the same message, and a permanent refusal that is not retried.
-import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
-import {
-  parseReceived,
-  serverInputs,
-  startActionServer,
-  type ActionServer,
-} from '../helpers/action-server.js';
+import { describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/action-run.js';
+import { parseReceived, serverInputs, type ActionServer } from '../helpers/action-server.js';
+import { refusal } from '../helpers/smtp-server.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
-
-type Callback = (error?: Error | null) => void;
-
-function refuse(code: number, text: string): Error {
-  return Object.assign(new Error(text), { responseCode: code });
-}
+const startServer = useActionServers();
 
 /** A server that refuses RCPT TO for `nobody@example.com` with 550 5.1.1. */
 function startRefusingServer(): Promise<ActionServer> {
-  return startActionServer({
-    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: Callback) {
+  return startServer({
+    onRcptTo(address, _session, callback) {
       if (address.address === 'nobody@example.com') {
-        callback(refuse(550, '5.1.1 <nobody@example.com>: Recipient address rejected'));
+        callback(refusal(550, '5.1.1 <nobody@example.com>: Recipient address rejected'));
       } else callback();
     },
   });
@@ -36,7 +21,7 @@ function startRefusingServer(): Promise<ActionServer> {
 
 describe('refused recipients', () => {
   it('with on-rejected-recipient: fail, delivers to the others and fails naming the refused', async () => {
-    server = await startRefusingServer();
+    const server = await startRefusingServer();
     const run = await runAction({
       inputs: { ...serverInputs(server), to: 'dev@example.com, nobody@example.com' },
     });
@@ -56,7 +41,7 @@ describe('refused recipients', () => {
   });
 
   it('with on-rejected-recipient: warn, succeeds with a warning annotation', async () => {
-    server = await startRefusingServer();
+    const server = await startRefusingServer();
     const run = await runAction({
       inputs: {
         ...serverInputs(server),
@@ -74,11 +59,11 @@ describe('refused recipients', () => {
 describe('retries', () => {
   it('retries a 451 to the final dot and sends the same Message-ID again (attempts 2)', async () => {
     const refused: Buffer[] = [];
-    server = await startActionServer({
+    const server = await startServer({
       answerMessage: (count, data) => {
         if (count > 1) return undefined;
         refused.push(data);
-        return refuse(451, '4.3.0 Temporary local problem, try again');
+        return refusal(451, '4.3.0 Temporary local problem, try again');
       },
     });
     const run = await runAction({ inputs: serverInputs(server) });
@@ -94,8 +79,8 @@ describe('retries', () => {
   });
 
   it('does not retry a 554 to the final dot, and writes outputs and summary', async () => {
-    server = await startActionServer({
-      answerMessage: () => refuse(554, '5.7.1 Message rejected as spam'),
+    const server = await startServer({
+      answerMessage: () => refusal(554, '5.7.1 Message rejected as spam'),
     });
     const run = await runAction({ inputs: serverInputs(server) });
     expect(run.exitCode).toBe(1);

@@ -1,23 +1,18 @@
 // Inputs of the built action: bad values fail the step naming the input, before any
 // connection; connection-url and tls-verify: false work as documented.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
+import { describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/action-run.js';
 import {
   connectionUrlInputs,
   mailUser,
   omitInputs,
   parseReceived,
   serverInputs,
-  startActionServer,
-  type ActionServer,
 } from '../helpers/action-server.js';
+import { expectFailedBeforeConnecting } from './early-failure.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
+const startServer = useActionServers();
 
 describe('bad inputs', () => {
   it.each([
@@ -28,30 +23,29 @@ describe('bad inputs', () => {
     [{ headers: 'X-Ok: 1\nBcc: victim@example.com' }, /::error::Input "headers": /],
     [{ 'body-file': 'docs/missing.md' }, /::error::Input "body-file": /],
   ])('%o fails the step naming the input, with no connection', async (bad, message) => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({ inputs: { ...serverInputs(server), ...bad } });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(message);
-    expect(run.outputs.result).toBe('failed');
+    expectFailedBeforeConnecting(run, server, message);
     expect(run.summary).toContain('Email not sent');
-    expect(server.connections).toBe(0);
   });
 
   it('fails on an event file that is not JSON, before connecting', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       inputs: serverInputs(server),
       env: { GITHUB_EVENT_PATH: '/dev/null' },
     });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error::GITHUB_EVENT_PATH \/dev\/null is not valid JSON/);
-    expect(server.connections).toBe(0);
+    expectFailedBeforeConnecting(
+      run,
+      server,
+      /::error::GITHUB_EVENT_PATH \/dev\/null is not valid JSON/,
+    );
   });
 });
 
 describe('server settings', () => {
   it('sends through a connection-url (STARTTLS, percent-decoded credentials)', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({ inputs: connectionUrlInputs(server) });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(server.logins).toEqual([mailUser]);
@@ -59,7 +53,7 @@ describe('server settings', () => {
   });
 
   it('warns with an annotation when tls-verify is false, and still uses TLS', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const inputs = omitInputs(serverInputs(server), 'tls-ca');
     const run = await runAction({ inputs: { ...inputs, 'tls-verify': 'false' } });
     expect(run.exitCode, run.stdout).toBe(0);
@@ -69,7 +63,7 @@ describe('server settings', () => {
   });
 
   it('fails without tls-ca on a private CA, with advice naming tls-ca', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const inputs = omitInputs(serverInputs(server), 'tls-ca');
     const run = await runAction({ inputs: { ...inputs, retries: '0' } });
     expect(run.exitCode).toBe(1);

@@ -2,8 +2,8 @@
 // hostile server or pull request title (either form: `::name::` at a line start, `##[name]`
 // anywhere), no Bcc address, and no host of a connection-url.
 import type { SMTPServerOptions } from 'smtp-server';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
+import { describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/action-run.js';
 import {
   connectionUrlInputs,
   serverInputs,
@@ -11,19 +11,10 @@ import {
   type ActionServer,
 } from '../helpers/action-server.js';
 import { expectNoInjectedCommands } from './log-lines.js';
+import { refusal } from '../helpers/smtp-server.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
-
-type Callback = (error?: Error | null) => void;
-
-function refuse(code: number, text: string): Error {
-  return Object.assign(new Error(text), { responseCode: code });
-}
+const startServer = useActionServers();
 
 /** Makes the server answer every accepted message with `text` after its 250. */
 function answerMessagesWith(running: ActionServer, text: string): void {
@@ -37,10 +28,10 @@ const legacy = '##[set-output name=result;]pwned';
 
 describe('a hostile server and pull request title', () => {
   it('reach the log only disarmed: replies, refusals, warnings, transcript', async () => {
-    server = await startActionServer({
-      onRcptTo(address, _session, callback: Callback) {
+    const server = await startServer({
+      onRcptTo(address, _session, callback) {
         if (address.address !== 'nobody@example.com') callback();
-        else callback(refuse(550, `5.1.1 no such user ${legacy} ::warning::injected`));
+        else callback(refusal(550, `5.1.1 no such user ${legacy} ::warning::injected`));
       },
     });
     answerMessagesWith(server, `queued as 7 ${legacy}`);
@@ -70,8 +61,8 @@ describe('a hostile server and pull request title', () => {
   });
 
   it('fails with the refusal disarmed in the error annotation', async () => {
-    server = await startActionServer({
-      answerMessage: () => refuse(554, `5.7.1 rejected ${legacy}`),
+    const server = await startServer({
+      answerMessage: () => refusal(554, `5.7.1 rejected ${legacy}`),
     });
     const run = await runAction({ inputs: { ...serverInputs(server), subject: 's', body: 'b' } });
     expect(run.exitCode).toBe(1);
@@ -84,10 +75,10 @@ describe('Bcc recipients in the log', () => {
   const bcc = 'Secret-Auditor@example.com';
 
   it('are masked everywhere, even where the server refuses and quotes one', async () => {
-    server = await startActionServer({
-      onRcptTo(address, _session, callback: Callback) {
+    const server = await startServer({
+      onRcptTo(address, _session, callback) {
         if (address.address.toLowerCase() !== bcc.toLowerCase()) callback();
-        else callback(refuse(550, `5.1.1 <${bcc.toLowerCase()}>: Recipient address rejected`));
+        else callback(refusal(550, `5.1.1 <${bcc.toLowerCase()}>: Recipient address rejected`));
       },
     });
     const run = await runAction({
@@ -119,7 +110,7 @@ describe('Bcc recipients in the log', () => {
 
 describe('the host of connection-url', () => {
   it('is masked in the log and shown as (connection-url) in the summary', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       inputs: { ...connectionUrlInputs(server), transcript: 'true', subject: 's', body: 'b' },
     });
@@ -131,10 +122,10 @@ describe('the host of connection-url', () => {
   });
 
   it('is left out of a failure, whose advice names the parts of the URL', async () => {
-    server = await startActionServer();
-    const port = server.port;
-    await server.close();
-    server = undefined;
+    // A port nothing listens on any more: started and closed here, not after the test.
+    const closed = await startActionServer();
+    const port = closed.port;
+    await closed.close();
     const run = await runAction({ inputs: { ...connectionUrlInputs({ port }), retries: '0' } });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/::error::SMTP failed while connecting: .*\(connection-url\)/);

@@ -3,27 +3,16 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
-import {
-  mailPassword,
-  omitInputs,
-  parseReceived,
-  serverInputs,
-  startActionServer,
-  type ActionServer,
-} from '../helpers/action-server.js';
+import { describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/action-run.js';
+import { mailPassword, omitInputs, parseReceived, serverInputs } from '../helpers/action-server.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
+const startServer = useActionServers();
 
 describe('mode: dry-run', () => {
   it('writes the .eml to RUNNER_TEMP, prints it, and never connects', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       inputs: { ...serverInputs(server), mode: 'dry-run', bcc: 'audit@example.com' },
     });
@@ -57,7 +46,7 @@ describe('mode: dry-run', () => {
 
 describe('mode: verify', () => {
   it('connects, secures, authenticates and quits without a message or addresses', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const connection = omitInputs(serverInputs(server), 'from', 'to');
     const run = await runAction({ inputs: { ...connection, mode: 'verify' } });
     expect(run.exitCode, run.stdout).toBe(0);
@@ -69,7 +58,7 @@ describe('mode: verify', () => {
   });
 
   it('fails with advice and the transcript when the password is wrong', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       inputs: { ...serverInputs(server), mode: 'verify', password: `${mailPassword}-old` },
     });
@@ -86,13 +75,13 @@ describe('mode: verify', () => {
 
 describe('thread: true', () => {
   it('gives two runs of a workflow on a branch the same References, and another branch its own', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const inputs = { ...serverInputs(server), thread: 'true', subject: 'Nightly build' };
     await runAction({ inputs });
     await runAction({ inputs, env: { GITHUB_RUN_ID: '555', GITHUB_RUN_NUMBER: '43' } });
     await runAction({ inputs, env: { GITHUB_REF: 'refs/heads/release-1' } });
     const [first, second, other] = await Promise.all(
-      [0, 1, 2].map((i) => parseReceived(server!, i)),
+      [0, 1, 2].map((i) => parseReceived(server, i)),
     );
     expect(first?.references).toMatch(/^<[0-9a-f]{64}@thread\.smtp-notify\.invalid>$/);
     expect(first?.inReplyTo).toBe(first?.references);

@@ -1,24 +1,14 @@
 // No secret, and no base64 form AUTH sends of it, may reach anything a person or a later step
 // can read: the visible log, stderr, the outputs file, the job summary. Checked in the runs
 // that print the most: `transcript: true`, and a failed AUTH (transcript printed by default).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction, type ActionRun } from '../helpers/action-run.js';
-import {
-  connectionUrlInputs,
-  mailPassword,
-  serverInputs,
-  startActionServer,
-  type ActionServer,
-} from '../helpers/action-server.js';
+import { describe, expect, it } from 'vitest';
+import { runAction, type ActionRun } from '../helpers/action-run.js';
+import { connectionUrlInputs, mailPassword, serverInputs } from '../helpers/action-server.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { visibleLog } from './log-lines.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
+const startServer = useActionServers();
 
 /** Everything the run left readable, with the runner's own ::add-mask:: lines taken out. */
 function readable(run: ActionRun): string {
@@ -36,7 +26,7 @@ describe('secrets in everything a run leaves behind', () => {
   it.each(['plain', 'login'])(
     'are absent from a successful run with transcript: true (auth %s)',
     async (auth) => {
-      server = await startActionServer();
+      const server = await startServer();
       const run = await runAction({
         inputs: { ...serverInputs(server), transcript: 'true', auth, subject: 'x', body: 'y' },
       });
@@ -50,7 +40,7 @@ describe('secrets in everything a run leaves behind', () => {
   );
 
   it.each(['plain', 'login'])('are absent from a run whose AUTH %s fails', async (auth) => {
-    server = await startActionServer();
+    const server = await startServer();
     const wrong = 'Wr0ng-but-still-s3cret';
     const run = await runAction({
       inputs: { ...serverInputs(server), password: wrong, auth, subject: 'x', body: 'y' },
@@ -67,7 +57,7 @@ describe('secrets in everything a run leaves behind', () => {
   });
 
   it('are absent when the password comes percent-encoded in connection-url', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const wrong = 'p@ss/w:rd%-Wr0ng!';
     const inputs = connectionUrlInputs(server, wrong);
     const url = inputs['connection-url'] ?? '';

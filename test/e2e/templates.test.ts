@@ -1,26 +1,18 @@
 // Templates in the built action: custom subject and bodies with `vars`, Markdown, errors that
 // name the template, and a hostile pull request title that must stay harmless.
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
-import {
-  parseReceived,
-  serverInputs,
-  startActionServer,
-  type ActionServer,
-} from '../helpers/action-server.js';
+import { describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/action-run.js';
+import { parseReceived, serverInputs } from '../helpers/action-server.js';
 import { expectNoInjectedCommands } from './log-lines.js';
+import { expectFailedBeforeConnecting } from './early-failure.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
+const startServer = useActionServers();
 
 describe('custom templates', () => {
   it('renders subject, text and HTML bodies with vars, escaping values only in HTML', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       event: 'push',
       inputs: {
@@ -41,7 +33,7 @@ describe('custom templates', () => {
   });
 
   it('reads body-file and html-body-file templates from the workspace', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       files: {
         'mail/body.txt': 'Run {{ github.run_number }} of {{ github.workflow }}\n',
@@ -61,7 +53,7 @@ describe('custom templates', () => {
   });
 
   it('sends a Markdown body as text (Markdown kept) and as GFM-rendered HTML', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       event: 'pull_request',
       inputs: {
@@ -82,7 +74,7 @@ describe('custom templates', () => {
   });
 
   it('keeps a hostile pull request title in one Subject header and out of workflow commands', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       event: 'pull_request',
       inputs: { ...serverInputs(server), subject: 'PR: {{ event.pull_request.title }}' },
@@ -126,21 +118,16 @@ describe('custom templates', () => {
 
 describe('template errors', () => {
   it('fails on a misspelt variable, naming the template and its line, before connecting', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({
       inputs: { ...serverInputs(server), subject: 'ok', body: 'line one\n{{ github.repositry }}' },
     });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error::body, line 2.*github\.repositry/);
-    expect(run.outputs.result).toBe('failed');
-    expect(server.connections).toBe(0);
+    expectFailedBeforeConnecting(run, server, /::error::body, line 2.*github\.repositry/);
   });
 
   it('fails on a vars value that is not a mapping, naming vars', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const run = await runAction({ inputs: { ...serverInputs(server), vars: '- a\n- b' } });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error::vars: expected a mapping/);
-    expect(server.connections).toBe(0);
+    expectFailedBeforeConnecting(run, server, /::error::vars: expected a mapping/);
   });
 });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureEnv, PLANTED_SECRETS, type FixtureEvent } from '../template/template-fixtures.js';
+import { parseOutputs } from './github-output.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /**
@@ -211,28 +212,4 @@ function unescapeCommandData(data: string): string {
 function applyMasks(text: string, masks: readonly string[]): string {
   const ordered = masks.filter((mask) => mask !== '').sort((a, b) => b.length - a.length);
   return ordered.reduce((result, mask) => result.split(mask).join('***'), text);
-}
-
-/**
- * Parses the GITHUB_OUTPUT file: `name<<delimiter` heredocs as @actions/core writes them, and
- * plain `name=value` lines as the runner also accepts.
- */
-export function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i] ?? '';
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc !== null) {
-      const [, name = '', delimiter] = heredoc;
-      const end = lines.indexOf(delimiter ?? '', i + 1);
-      if (end < 0) throw new Error(`output ${name}: no closing delimiter`);
-      outputs[name] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('=')) {
-      const at = line.indexOf('=');
-      outputs[line.slice(0, at)] = line.slice(at + 1);
-    }
-  }
-  return outputs;
 }

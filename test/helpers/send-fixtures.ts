@@ -4,7 +4,13 @@
  * only the step or option it is about.
  */
 import { afterEach, expect, onTestFinished } from 'vitest';
-import { SmtpError, sendMail, type SendMailOptions, type Timeouts } from '../../src/smtp/index.js';
+import {
+  SmtpError,
+  sendMail,
+  type SendMailOptions,
+  type ServerOptions,
+  type Timeouts,
+} from '../../src/smtp/index.js';
 import { startScriptedServer, type Script, type ScriptedServer } from './scripted-server.js';
 
 /** Anything a test starts and must close again: a server, a proxy, a flight recorder. */
@@ -37,13 +43,15 @@ export const testTimeouts: Readonly<Partial<Timeouts>> = Object.freeze({
   dataBlock: 300,
 });
 
+/** A plaintext server on 127.0.0.1:`port`, greeted as runner.example.com; `extra` wins. */
+export function localServer(port: number, extra: Partial<ServerOptions> = {}): ServerOptions {
+  return { host: '127.0.0.1', port, tls: 'none', ehloName: 'runner.example.com', ...extra };
+}
+
 /** A plaintext send of `scriptedMessage` from ci@ to dev@ with `testTimeouts`; `extra` wins. */
 export function sendOptions(port: number, extra: Partial<SendMailOptions> = {}): SendMailOptions {
   return {
-    host: '127.0.0.1',
-    port,
-    tls: 'none',
-    ehloName: 'runner.example.com',
+    ...localServer(port),
     envelope: { from: 'ci@example.com', to: ['dev@example.com'] },
     message: scriptedMessage,
     timeouts: testTimeouts,
@@ -69,12 +77,17 @@ export function greetedWith(ehloReply: string): Script {
 /** Greeting and EHLO, answered with PIPELINING and 8BITMIME. */
 export const greeted: Script = greetedWith('250-mx.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n');
 
+/** The client's pipelined group: MAIL FROM ci@, a RCPT TO for each of `to` in order, DATA. */
+export function envelopeGroupTo(...to: string[]): Script {
+  return [
+    { expect: /^MAIL FROM:<ci@example.com>/ },
+    ...to.map((address) => ({ expect: `RCPT TO:<${address}>` })),
+    { expect: 'DATA' },
+  ];
+}
+
 /** The client's pipelined MAIL/RCPT/DATA group for the envelope `sendOptions` gives. */
-export const envelopeGroup: Script = [
-  { expect: /^MAIL FROM:<ci@example.com>/ },
-  { expect: 'RCPT TO:<dev@example.com>' },
-  { expect: 'DATA' },
-];
+export const envelopeGroup: Script = envelopeGroupTo('dev@example.com');
 
 /** Greeting, EHLO with PIPELINING, and the client's MAIL/RCPT/DATA group read. */
 export const pipelinedEnvelope: Script = [...greeted, ...envelopeGroup];
@@ -86,6 +99,19 @@ export const contentAndDot: Script = [
   { expect: 'body line' },
   { expect: '.' },
 ];
+
+/**
+ * One whole transaction to `to`: the pipelined group, the server's `replies` to it as lines (one
+ * for MAIL, one per RCPT, the last to DATA), then `scriptedMessage` and the dot. The reply to the
+ * dot is the caller's, as is what follows.
+ */
+export function transactionTo(to: readonly string[], replies: readonly string[]): Script {
+  return [
+    ...envelopeGroupTo(...to),
+    { send: replies.map((line) => `${line}\r\n`).join('') },
+    ...contentAndDot,
+  ];
+}
 
 /** Starts a scripted server that is closed when the calling test finishes, passed or failed. */
 export async function scripted(script: Script): Promise<ScriptedServer> {

@@ -56,6 +56,11 @@ export async function startSmtpServer(options: SMTPServerOptions = {}): Promise<
   return running;
 }
 
+/** An error smtp-server turns into a reply with this code (its `responseCode`) and text. */
+export function refusal(code: number, text: string): Error & { responseCode: number } {
+  return Object.assign(new Error(text), { responseCode: code });
+}
+
 function describe(session: SMTPServerSession, data: Buffer): ReceivedMessage {
   const mailFrom = session.envelope.mailFrom;
   return {

@@ -26,6 +26,9 @@ describe('defaultEhloName (RFC 5321 4.1.1.1, 4.1.3)', () => {
     expect(isFullyQualified('a.b')).toBe(true);
     expect(isFullyQualified('a')).toBe(false);
     expect(isFullyQualified('-a.b')).toBe(false);
+    // An IPv4 address is not a domain name: RFC 5321 4.1.3 wants it as [192.0.2.1].
+    expect(isFullyQualified('192.0.2.1')).toBe(false);
+    expect(isFullyQualified('host.example.123')).toBe(false);
     expect(addressLiteral('not-an-ip')).toBeUndefined();
   });
 

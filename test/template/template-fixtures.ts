@@ -40,16 +40,18 @@ const COMMON = {
   ...PLANTED_SECRETS,
 };
 
+/** A run on the head of main: what a push and a manual dispatch there have in common. */
+const ON_MAIN = {
+  GITHUB_SHA: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c',
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_REF_TYPE: 'branch',
+  GITHUB_HEAD_REF: '',
+  GITHUB_BASE_REF: '',
+};
+
 const PER_EVENT: Record<FixtureEvent, Record<string, string>> = {
-  push: {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_SHA: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c',
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_REF_NAME: 'main',
-    GITHUB_REF_TYPE: 'branch',
-    GITHUB_HEAD_REF: '',
-    GITHUB_BASE_REF: '',
-  },
+  push: { GITHUB_EVENT_NAME: 'push', ...ON_MAIN },
   pull_request: {
     GITHUB_EVENT_NAME: 'pull_request',
     // The merge commit GitHub creates for the run, not the head the contributor pushed.
@@ -73,12 +75,7 @@ const PER_EVENT: Record<FixtureEvent, Record<string, string>> = {
   },
   workflow_dispatch: {
     GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_SHA: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c',
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_REF_NAME: 'main',
-    GITHUB_REF_TYPE: 'branch',
-    GITHUB_HEAD_REF: '',
-    GITHUB_BASE_REF: '',
+    ...ON_MAIN,
     GITHUB_RUN_ATTEMPT: '2',
   },
 };
