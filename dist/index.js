@@ -35406,16 +35406,20 @@ function describeTlsError(error2, context) {
   const reason = error2?.reason;
   const message = error2 instanceof Error ? error2.message : String(error2);
   const detail = typeof reason === "string" ? reason : message;
-  const advice = chooseAdvice(errorCode(error2), detail, context);
+  const code = errorCode(error2);
+  const advice = chooseAdvice(code, detail, context);
   return new SmtpTlsError(
     `TLS with ${where} failed (${detail.replace(/\s+/g, " ").trim()}). ${advice}`,
     {
       phase: context.phase,
       command: context.phase === "starttls" ? "STARTTLS" : void 0,
-      cause: error2
+      cause: error2,
+      // A handshake the network cut may pass next time; a certificate or version problem not.
+      transient: code !== void 0 && networkCodes.has(code)
     }
   );
 }
+var networkCodes = /* @__PURE__ */ new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
 function chooseAdvice(code, detail, context) {
   const name = context.servername ?? context.host;
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
@@ -37508,17 +37512,6 @@ var deliveredReply = Object.freeze({
 function isTransientReply(reply) {
   return reply.code >= 400 && reply.code < 500;
 }
-var networkCodes = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ECONNABORTED"
-]);
-function isWorthRetrying(error2) {
-  if (error2.transient) return true;
-  const code = error2.cause?.code;
-  return error2 instanceof SmtpTlsError && typeof code === "string" && networkCodes.has(code);
-}
 var DeliveryProgress = class {
   accepted = [];
   rejected = [];
@@ -37568,7 +37561,7 @@ var DeliveryProgress = class {
       if (deferred.length === 0) return { next: "stop", error: error2 };
       return { next: "retry", reason: error2, refusals: true };
     }
-    return isWorthRetrying(error2) ? { next: "retry", reason: error2, refusals: false } : { next: "stop", error: error2 };
+    return error2.transient ? { next: "retry", reason: error2, refusals: false } : { next: "stop", error: error2 };
   }
   /**
    * No attempt is left: whoever is still pending and was refused with a 4xx is reported with

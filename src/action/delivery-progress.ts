@@ -1,7 +1,6 @@
 import {
   SmtpRecipientsError,
   SmtpReplyError,
-  SmtpTlsError,
   formatReply,
   type RecipientReply,
   type Reply,
@@ -30,27 +29,6 @@ const deliveredReply: Readonly<Reply> = Object.freeze({
 
 function isTransientReply(reply: Reply): boolean {
   return reply.code >= 400 && reply.code < 500;
-}
-
-/** Socket failures under a TLS handshake: the network's doing, not the certificate's. */
-const networkCodes: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-]);
-
-/**
- * Whether another attempt may go differently. The client marks 4yz replies, timeouts and dropped
- * connections transient. It marks every TLS failure permanent, and for certificates, protocol
- * versions and a port that does not speak TLS the next handshake would fail the same way; a
- * handshake the network cut (a reset, as a load balancer or a busy server does) is a connect
- * failure like any other, and is tried again like one.
- */
-function isWorthRetrying(error: SmtpError): boolean {
-  if (error.transient) return true;
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return error instanceof SmtpTlsError && typeof code === 'string' && networkCodes.has(code);
 }
 
 /**
@@ -113,7 +91,9 @@ export class DeliveryProgress {
       if (deferred.length === 0) return { next: 'stop', error };
       return { next: 'retry', reason: error, refusals: true };
     }
-    return isWorthRetrying(error)
+    // The client marks 4yz replies, timeouts, dropped connections and handshakes the network
+    // cut transient; certificates, TLS versions and a port that does not speak TLS are not.
+    return error.transient
       ? { next: 'retry', reason: error, refusals: false }
       : { next: 'stop', error };
   }

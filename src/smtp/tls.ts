@@ -131,16 +131,22 @@ export function describeTlsError(error: unknown, context: TlsErrorContext): Smtp
   const reason = (error as { reason?: unknown } | null)?.reason;
   const message = error instanceof Error ? error.message : String(error);
   const detail = typeof reason === 'string' ? reason : message;
-  const advice = chooseAdvice(errorCode(error), detail, context);
+  const code = errorCode(error);
+  const advice = chooseAdvice(code, detail, context);
   return new SmtpTlsError(
     `TLS with ${where} failed (${detail.replace(/\s+/g, ' ').trim()}). ${advice}`,
     {
       phase: context.phase,
       command: context.phase === 'starttls' ? 'STARTTLS' : undefined,
       cause: error,
+      // A handshake the network cut may pass next time; a certificate or version problem not.
+      transient: code !== undefined && networkCodes.has(code),
     },
   );
 }
+
+/** Socket failures under a handshake: the network's doing (a reset, a busy server), not TLS's. */
+const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
 
 function chooseAdvice(code: string | undefined, detail: string, context: TlsErrorContext): string {
   const name = context.servername ?? context.host;

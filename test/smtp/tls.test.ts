@@ -156,4 +156,18 @@ describe('describeTlsError', () => {
     expect(error.message).toContain('expired');
     expect(error.message).toContain('mail.test:465');
   });
+
+  it('marks a handshake the network cut as transient, and a certificate problem as not', () => {
+    const failure = (code: string) => Object.assign(new Error(code), { code });
+    for (const code of ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']) {
+      expect(describeTlsError(failure(code), context).transient).toBe(true);
+    }
+    for (const code of [
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+    ]) {
+      expect(describeTlsError(failure(code), context).transient).toBe(false);
+    }
+  });
 });
