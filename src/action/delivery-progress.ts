@@ -78,17 +78,21 @@ export class DeliveryProgress {
     // and so are the refusals it got, which no SendResult will report.
     const delivered = new Set(error.delivered);
     this.accepted.push(...error.delivered.map((address) => ({ address, reply: deliveredReply })));
-    const refusedBefore = error instanceof SmtpRecipientsError ? [] : error.rejected;
-    this.rejected.push(...refusedBefore);
-    const settled = new Set([...delivered, ...refusedBefore.map((refusal) => refusal.address)]);
+    // Refusals the session heard before it failed: 5yz are final; 4yz stay pending with their
+    // reply (tried again if the failure allows, else reported with it by settlePending).
+    const refusals = error instanceof SmtpRecipientsError ? [] : error.rejected;
+    const deferred = new Set(this.#fileRefusals(refusals).map((refusal) => refusal.address));
+    const settled = new Set([...delivered, ...this.rejected.map((refusal) => refusal.address)]);
     this.pending = this.pending.filter((address) => !settled.has(address));
-    // Nobody can say whether the rest have it: neither accepted nor refused (an older 4xx no
-    // longer describes them), and never tried again.
-    if (error.outcome === 'unknown') this.pending = [];
+    // Nobody can say whether the others have it: neither accepted nor refused (an older 4xx no
+    // longer describes them), and never tried again. Those refused for now certainly do not.
+    if (error.outcome === 'unknown') {
+      this.pending = this.pending.filter((address) => deferred.has(address));
+    }
     if (error.outcome !== 'not-delivered') return { next: 'stop', error };
     if (error instanceof SmtpRecipientsError) {
-      const deferred = this.#sortRefusals(error.rejected);
-      if (deferred.length === 0) return { next: 'stop', error };
+      const retried = this.#sortRefusals(error.rejected);
+      if (retried.length === 0) return { next: 'stop', error };
       return { next: 'retry', reason: error, refusals: true };
     }
     // The client marks 4yz replies, timeouts, dropped connections and handshakes the network
@@ -113,10 +117,16 @@ export class DeliveryProgress {
 
   /** Files 5xx refusals as final; returns the 4xx ones, which become the next pending list. */
   #sortRefusals(refusals: readonly RecipientReply[]): RecipientReply[] {
+    const deferred = this.#fileRefusals(refusals);
+    this.pending = deferred.map((refusal) => refusal.address);
+    return deferred;
+  }
+
+  /** Files 5xx refusals as final and remembers each 4xx reply; returns the 4xx refusals. */
+  #fileRefusals(refusals: readonly RecipientReply[]): RecipientReply[] {
     const deferred = refusals.filter((refusal) => isTransientReply(refusal.reply));
     this.rejected.push(...refusals.filter((refusal) => !isTransientReply(refusal.reply)));
     for (const { address, reply } of deferred) this.#lastReplies.set(address, reply);
-    this.pending = deferred.map((refusal) => refusal.address);
     return deferred;
   }
 }

@@ -97,11 +97,11 @@ function describeOutcome(error: SmtpError): string[] {
   return [];
 }
 
-/** Refusals of an earlier transaction: on a partial failure, only the error still knows them. */
+/** Refusals heard before the failure: only the error still knows them. */
 function describeEarlierRefusals(error: SmtpError): string[] {
   if (error instanceof SmtpRecipientsError || error.rejected.length === 0) return [];
   const list = error.rejected.map(({ address, reply }) => `${address} (${formatReply(reply)})`);
-  return [`Before that, the server refused ${list.join('; ')}.`];
+  return [`The server had also refused ${list.join('; ')}.`];
 }
 
 /** Plaintext where TLS was expected or the other way round: port and mode disagree. */

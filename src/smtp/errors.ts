@@ -51,9 +51,9 @@ export class SmtpError extends Error {
   delivered: readonly string[] = [];
   /**
    * Recipients the server refused, each with its reply. For SmtpRecipientsError, every
-   * recipient (nobody was accepted); for a failure after an earlier transaction delivered
-   * (`outcome: 'partial'` or `'unknown'`), those that transaction and any before it refused,
-   * which no other report names.
+   * recipient (nobody was accepted); for any other failure of a send, every refusal the session
+   * heard before it failed, in earlier transactions and in the failing one, whatever the
+   * outcome: no other report names them.
    */
   rejected: readonly RecipientReply[] = [];
   /** The redacted conversation up to the failure, for a debug log (set by sendMail). */

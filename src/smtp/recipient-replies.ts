@@ -46,3 +46,25 @@ export function sortRecipientReplies(
   });
   return sorted;
 }
+
+/** The replies a transaction has read so far, filled in as they arrive. */
+export interface HeardReplies {
+  mail: Reply | undefined;
+  /** One per RCPT read, in the order sent. */
+  recipients: Reply[];
+}
+
+/**
+ * The recipients refused among the replies heard before a transaction failed, which only the
+ * error can still report. Nothing when MAIL was not accepted: a pipelined RCPT is then answered
+ * 503 (RFC 2920 3.1: there is no transaction), which says nothing about the recipient. A 452
+ * deferral is no refusal either: the recipient shares the failure of the send.
+ */
+export function refusalsHeard(
+  recipients: readonly EnvelopeAddress[],
+  heard: HeardReplies,
+): RecipientReply[] {
+  const mail = heard.mail;
+  if (mail === undefined || mail.code < 200 || mail.code >= 300) return [];
+  return sortRecipientReplies(recipients, heard.recipients).rejected;
+}

@@ -6,12 +6,35 @@ import type { Transcript } from './transcript.js';
 export const redactedMark = '[redacted]';
 
 /**
- * Replaces every occurrence of each secret in `text` with `[redacted]`, longest first, so that
- * a whole blob is masked before a fragment of it could leave the rest readable.
+ * A secret shorter than this (in characters) is masked only as a whole token: a one-letter
+ * password masked everywhere would cut that letter out of every word ("check the host and
+ * [redacted]ort") and leave no transcript readable. Every base64 form is longer.
+ */
+const wholeTokenBelow = 4;
+
+/** Letters (with their combining marks) and digits: what a word is made of, in any script. */
+const wordCharacter = '[\\p{L}\\p{M}\\p{N}]';
+
+/**
+ * Replaces each secret in `text` with `[redacted]`, longest first, so that a whole blob is
+ * masked before a fragment of it could leave the rest readable. A secret of 4 characters or more
+ * is masked wherever it occurs; a shorter one where it stands as a whole token, between the
+ * ends of the text or characters that are not letters or digits, which is how a server that
+ * echoes it quotes it (`password p rejected`, `pass=p`).
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   const ordered = secrets.filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
-  return ordered.reduce((result, secret) => result.split(secret).join(redactedMark), text);
+  return ordered.reduce((result, secret) => {
+    if ([...secret].length >= wholeTokenBelow) return result.split(secret).join(redactedMark);
+    return result.replace(wholeToken(secret), redactedMark);
+  }, text);
+}
+
+/** Matches `secret` only where no letter or digit touches it on either side. */
+function wholeToken(secret: string): RegExp {
+  // With the `u` flag only syntax characters may be escaped.
+  const literal = secret.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  return new RegExp(`(?<!${wordCharacter})${literal}(?!${wordCharacter})`, 'gu');
 }
 
 /** A cause chain longer than this is not ours; stop rather than loop on a cycle. */

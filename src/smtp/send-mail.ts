@@ -115,7 +115,7 @@ async function deliver(
   while (pending.length > 0) {
     delivery.transactions += 1;
     const outcome = await runTransaction(session, send, parameters, pending, transcript).catch(
-      (error: unknown) => markPartial(error, delivery, transcript),
+      (error: unknown) => attachProgress(error, delivery, transcript),
     );
     delivery.accepted.push(...outcome.accepted);
     delivery.rejected.push(...outcome.rejected);
@@ -129,17 +129,21 @@ async function deliver(
 }
 
 /**
- * A later transaction failed after an earlier one delivered: the error says who has the message
- * and who was refused before, since the SendResult that would have said so is never returned.
+ * A transaction failed: the error says who has the message (after an earlier transaction
+ * delivered) and who was refused, by earlier transactions and by the failed one itself (whose
+ * refusals runTransaction put in `rejected`), since the SendResult that would have said so is
+ * never returned.
  */
-function markPartial(error: unknown, delivery: Delivery, transcript: Transcript): never {
-  if (error instanceof SmtpError && delivery.accepted.length > 0) {
+function attachProgress(error: unknown, delivery: Delivery, transcript: Transcript): never {
+  if (!(error instanceof SmtpError)) throw error;
+  if (delivery.accepted.length > 0) {
     error.outcome = error.outcome === 'unknown' ? 'unknown' : 'partial';
     error.delivered = delivery.accepted.map((recipient) => recipient.address);
-    // Redacted here: the failure's own redaction covers `rejected` of SmtpRecipientsError only.
-    for (const { reply } of delivery.rejected) redactReply(reply, transcript);
-    error.rejected = [...delivery.rejected];
   }
+  const rejected = [...delivery.rejected, ...error.rejected];
+  // Redacted here: the failure's own redaction covers `rejected` of SmtpRecipientsError only.
+  for (const { reply } of rejected) redactReply(reply, transcript);
+  error.rejected = rejected;
   throw error;
 }
 

@@ -10,7 +10,7 @@ import {
 } from './errors.js';
 import type { EnvelopeParameters } from './mail-parameters.js';
 import type { CheckedSend } from './send-options.js';
-import { sortRecipientReplies } from './recipient-replies.js';
+import { refusalsHeard, sortRecipientReplies, type HeardReplies } from './recipient-replies.js';
 import type { Reply } from './reply.js';
 import { formatReply } from './reply-text.js';
 import { commandOf, type Command, type SmtpSession } from './session.js';
@@ -40,7 +40,8 @@ const dotLine = new Uint8Array([0x2e, 0x0d, 0x0a]);
  * One transaction: MAIL FROM, RCPT TO for each recipient, DATA, the message and its dot.
  * With PIPELINING (RFC 2920 3.1) the envelope is one write and the message, its dot and QUIT
  * (when nothing is left for another transaction) the next: two round trips. Without it, one
- * command per round trip.
+ * command per round trip. When it fails, the error's `rejected` lists the recipients it had
+ * refused by then: no TransactionOutcome will.
  */
 export async function runTransaction(
   session: SmtpSession,
@@ -56,22 +57,28 @@ export async function runTransaction(
   const rcpts = recipients.map((r) =>
     commandOf(rcptCommand(r.wire, parameters.rcpt), `RCPT TO:<${r.wire}>`),
   );
-  await refuseUnaskedReply(session, 'mail', mail.line);
-  const replies = session.capabilities.pipelining
-    ? await sendEnvelopePipelined(session, mail, rcpts)
-    : await sendEnvelopeInTurn(session, mail, rcpts);
-  const sorted = sortRecipientReplies(recipients, replies.recipients);
-  const accepted = replies.mail.code < 400 ? sorted.accepted : [];
-  if (accepted.length === 0) {
-    await endEmptyTransaction(session, replies);
-    expectReply(replies.mail, '2', { phase: 'mail', command: mail.line });
-    return { ...sorted, accepted, reply: undefined };
+  const heard: HeardReplies = { mail: undefined, recipients: [] };
+  try {
+    await refuseUnaskedReply(session, 'mail', mail.line);
+    const replies = session.capabilities.pipelining
+      ? await sendEnvelopePipelined(session, mail, rcpts, heard)
+      : await sendEnvelopeInTurn(session, mail, rcpts, heard);
+    const sorted = sortRecipientReplies(recipients, replies.recipients);
+    const accepted = replies.mail.code < 400 ? sorted.accepted : [];
+    if (accepted.length === 0) {
+      await endEmptyTransaction(session, replies);
+      expectReply(replies.mail, '2', { phase: 'mail', command: mail.line });
+      return { ...sorted, accepted, reply: undefined };
+    }
+    expectReply(replies.data ?? replies.mail, 354, { phase: 'data', command: 'DATA' });
+    // QUIT may ride with the dot only when the server pipelines (RFC 2920 3.1).
+    const quitNow = session.capabilities.pipelining && sorted.deferred.length === 0;
+    const reply = await sendMessage(session, send.message, quitNow, transcript);
+    return { ...sorted, accepted, reply };
+  } catch (error) {
+    if (error instanceof SmtpError) error.rejected = refusalsHeard(recipients, heard);
+    throw error;
   }
-  expectReply(replies.data ?? replies.mail, 354, { phase: 'data', command: 'DATA' });
-  // QUIT may ride with the dot only when the server pipelines (RFC 2920 3.1).
-  const quitNow = session.capabilities.pipelining && sorted.deferred.length === 0;
-  const reply = await sendMessage(session, send.message, quitNow, transcript);
-  return { ...sorted, accepted, reply };
 }
 
 /** MAIL, every RCPT and DATA in one write; then every reply, in order, each checked. */
@@ -79,6 +86,7 @@ async function sendEnvelopePipelined(
   session: SmtpSession,
   mail: Command,
   rcpts: readonly Command[],
+  heard: HeardReplies,
 ): Promise<EnvelopeReplies> {
   const group = [mail, ...rcpts, commandOf(dataCommand(), 'DATA')];
   await session.connection.write(
@@ -86,11 +94,10 @@ async function sendEnvelopePipelined(
     group.map((command) => ({ text: command.line })),
     { phase: 'mail', command: mail.line },
   );
-  const mailReply = await checkedRead(session, 'mail', mail.line);
-  const recipients: Reply[] = [];
-  for (const rcpt of rcpts) recipients.push(await checkedRead(session, 'rcpt', rcpt.line));
+  const mailReply = (heard.mail = await checkedRead(session, 'mail', mail.line));
+  for (const rcpt of rcpts) heard.recipients.push(await checkedRead(session, 'rcpt', rcpt.line));
   const data = await checkedRead(session, 'data', 'DATA');
-  return { mail: mailReply, recipients, data };
+  return { mail: mailReply, recipients: heard.recipients, data };
 }
 
 /** Without PIPELINING: each command waits for its reply; DATA only if someone was accepted. */
@@ -98,10 +105,11 @@ async function sendEnvelopeInTurn(
   session: SmtpSession,
   mail: Command,
   rcpts: readonly Command[],
+  heard: HeardReplies,
 ): Promise<EnvelopeReplies> {
   const mailReply = checkClosing(await session.command(mail, 'mail'), 'mail', mail.line);
-  expectReply(mailReply, '2', { phase: 'mail', command: mail.line });
-  const recipients: Reply[] = [];
+  heard.mail = expectReply(mailReply, '2', { phase: 'mail', command: mail.line });
+  const recipients = heard.recipients;
   for (const rcpt of rcpts) {
     recipients.push(checkClosing(await session.command(rcpt, 'rcpt'), 'rcpt', rcpt.line));
   }

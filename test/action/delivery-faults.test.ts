@@ -166,6 +166,59 @@ describe('deliverWithRetries with a scripted server', () => {
     );
   });
 
+  it('tries a recipient refused with 4xx again when the same transaction then failed', async () => {
+    const first: Script = [
+      ...greeted,
+      ...transactionTo(
+        ['a@example.com', 'b@example.com'],
+        ['250 OK', '250 OK', '450 4.2.1 Mailbox busy', '354 Go ahead'],
+      ),
+      { expect: 'QUIT' },
+      { send: '451 4.3.0 Queue full\r\n221 bye\r\n' },
+    ];
+    const second: Script = [
+      ...greeted,
+      ...transactionTo(
+        ['a@example.com', 'b@example.com'],
+        ['250 OK', '250 OK', '250 OK', '354 Go ahead'],
+      ),
+      { expect: 'QUIT' },
+      { send: '250 2.0.0 queued as B\r\n221 bye\r\n' },
+    ];
+    const server = defer(await startScriptedServer((index) => (index === 0 ? first : second)));
+    const report = await deliverWithRetries(
+      request(server.port, envelopeTo('a@example.com', 'b@example.com')),
+    );
+    for (const connection of server.connections) {
+      await connection.done;
+      expect(connection.failures).toEqual([]);
+    }
+    expect(report.attempts).toBe(2);
+    expect(report.result).toBe('sent');
+    expect(report.accepted.map((r) => r.address)).toEqual(['a@example.com', 'b@example.com']);
+    expect(report.rejected).toEqual([]);
+  });
+
+  it('reports a 4xx refusal heard in a transaction that then ended unknown', async () => {
+    const script: Script = [
+      ...greeted,
+      ...transactionTo(
+        ['a@example.com', 'b@example.com'],
+        ['250 OK', '250 OK', '450 4.2.1 Mailbox busy', '354 Go ahead'],
+      ),
+      { drop: true },
+    ];
+    const server = defer(await startScriptedServer(script));
+    const report = await deliverWithRetries(
+      request(server.port, envelopeTo('a@example.com', 'b@example.com')),
+    );
+    expect(report.result).toBe('unknown');
+    expect(report.attempts).toBe(1);
+    // b was refused before the dot, so b certainly has no copy; a's fate is unknown.
+    expect(report.accepted).toEqual([]);
+    expect(report.rejected.map((r) => [r.address, r.reply.code])).toEqual([['b@example.com', 450]]);
+  });
+
   it('does not report a recipient as refused by an old 4xx once its retry ended unknown', async () => {
     const first: Script = [
       ...greeted,

@@ -6,6 +6,7 @@ import { SmtpProtocolError, SmtpReplyError, type SmtpError } from '../../src/smt
 import type { Script } from '../helpers/scripted-server.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { envelopeGroup, greetedWith, scripted, sendFailure } from '../helpers/send-fixtures.js';
+import { startScriptedServer } from '../helpers/scripted-server.js';
 
 const password = 'correct horse battery';
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -88,5 +89,58 @@ describe('no secret in an error, whatever breaks', () => {
     expect(error.enhancedCode).toBe('5.7.1');
     expect(error.reply?.lines[0]).toBe('5.7.1 [redacted] is not a sender');
     assertNoSecrets(everythingIn(error), [password]);
+  });
+});
+
+describe('a password shorter than 4 characters', () => {
+  const short = 'p';
+  const shortBlob = base64(`\0ci\0${short}`);
+  /** `p` standing alone, not inside a word: how a server would quote it. */
+  const shortAsToken = /(?<![\p{L}\p{M}\p{N}])p(?![\p{L}\p{M}\p{N}])/u;
+
+  it('is redacted where the server echoes it as a token, and no word loses a letter', async () => {
+    const server = await scripted([
+      ...greetedWith('250-mx.test happy to help\r\n250-PIPELINING\r\n250 AUTH PLAIN\r\n'),
+      { expect: `AUTH PLAIN ${shortBlob}` },
+      { send: '235 2.7.0 accepted, proceed\r\n' },
+      ...envelopeGroup,
+      {
+        send: '550 5.7.1 password p (user ci) is not permitted\r\n503 5.5.1 no MAIL\r\n503 5.5.1 no MAIL\r\n',
+      },
+      { expect: 'QUIT' },
+      { send: '221 bye, stopping\r\n' },
+    ]);
+    const error = await sendFailure(server.port, {
+      auth: { username: 'ci', password: short, mechanism: 'PLAIN' },
+    });
+    expect(server.connections[0]?.failures).toEqual([]);
+    const quoted = '5.7.1 password [redacted] (user ci) is not permitted';
+    expect(error.reply?.lines).toEqual([quoted]);
+    expect(error.message).toBe(
+      `MAIL FROM:<ci@example.com> failed: the server replied 550 ${quoted}`,
+    );
+    const transcript = error.transcript.map((entry) => entry.text);
+    expect(transcript).toEqual(
+      expect.arrayContaining([
+        '250-mx.test happy to help',
+        'AUTH PLAIN [redacted]',
+        '235 2.7.0 accepted, proceed',
+        `550 ${quoted}`,
+        '221 bye, stopping',
+      ]),
+    );
+    expect(everythingIn(error)).not.toMatch(shortAsToken);
+    expect(everythingIn(error)).not.toContain(shortBlob);
+  });
+
+  it('leaves the words of an error message whole', async () => {
+    const closed = await startScriptedServer([]);
+    const { port } = closed;
+    await closed.close();
+    const error = await sendFailure(port, { auth: { username: 'ci', password: short } });
+    expect(error.phase).toBe('connect');
+    expect(error.message).toContain(
+      `nothing listens on 127.0.0.1:${port}; check the host and port`,
+    );
   });
 });
