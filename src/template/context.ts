@@ -3,6 +3,7 @@
  * payload, a filtered environment, the `vars` input, the job status and the runner. Built from
  * plain data (the environment and the parsed event file) so this folder never needs `@actions/*`.
  */
+import { keepWebUrl } from './value-filters.js';
 
 /** GitHub run facts, snake_case like the `github` context of workflows. Strings; '' when unknown. */
 export interface GitHubInfo {
@@ -181,9 +182,7 @@ function readString(value: unknown, key: string): string {
 // An absolute http(s) URL in one piece. GitHub's payloads only hold such links, but a payload
 // can be forged (a workflow_dispatch or repository_dispatch sender, a runner other than
 // GitHub's), and these become hrefs: a `javascript:` value must not.
-const WEB_URL = /^https?:\/\/[^\s\p{Cc}]+$/iu;
-
+/** A payload link, kept only when it is a web address a reader may follow (value-filters.ts). */
 function readWebUrl(value: unknown, key: string): string {
-  const found = readString(value, key);
-  return WEB_URL.test(found) ? found : '';
+  return keepWebUrl(readString(value, key));
 }

@@ -5,6 +5,7 @@
 import { CaptureTag, Liquid, type Context, type FS } from 'liquidjs';
 import { escapeHtml, escapeMarkdown, flattenHeader, formatValue } from './output-format.js';
 import { dropUnsafeUrls } from './safe-url.js';
+import { VALUE_FILTERS } from './value-filters.js';
 
 /** `markdown` is internal: the HTML part of a Markdown body (see markdown.ts). */
 export type OutputFlavour = 'text' | 'html' | 'header' | 'markdown';
@@ -83,6 +84,7 @@ function createEngine(flavour: OutputFlavour): Liquid {
   });
   for (const tag of ['include', 'render', 'layout']) engine.registerTag(tag, refuseTag(tag));
   engine.registerTag('capture', CountedCaptureTag);
+  for (const [name, filter] of Object.entries(VALUE_FILTERS)) engine.registerFilter(name, filter);
   return engine;
 }
 

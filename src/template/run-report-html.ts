@@ -3,7 +3,9 @@ import { RUN_STATUS_LIQUID } from './run-status.js';
 /*
  * The HTML part of the default run report, as a Liquid template rendered with the `html` kind,
  * so the engine HTML-escapes every {{ }} output (a pull request title or commit message is text
- * anyone with a fork can write). It is plain Liquid a user can copy as a starting point.
+ * anyone with a fork can write). It is plain Liquid a user can copy as a starting point. Payload
+ * fields go through `of_type` and links through `web_url` (value-filters.ts), so a forged
+ * payload's object prints nothing and its `javascript:` link shows as text, not as a link.
  *
  * Mail clients are not browsers: Gmail drops <style> blocks in many views and Outlook for Windows
  * lays out with Word, so the layout is nested tables with inline CSS only, a fixed 600px column
@@ -87,39 +89,71 @@ const FACTS = `
 <tr><td ${LABEL}>Event</td><td ${VALUE}>{{ github.event_name }}</td></tr>
 {%- endif %}
 {%- if pull_number != blank %}
+{%- assign pull_url = github.pull_request_url | web_url %}
 <tr><td ${LABEL}>Pull request</td><td ${VALUE}>
-{%- if github.pull_request_url != blank %}<a href="{{ github.pull_request_url }}" ${LINK}>#{{ pull_number }}</a>
+{%- if pull_url != blank %}<a href="{{ pull_url }}" ${LINK}>#{{ pull_number }}</a>
 {%- else %}#{{ pull_number }}{% endif %}
 {%- if pull_title != blank %} {{ pull_title }}{% endif %}</td></tr>
 {%- endif %}
-{%- if event.release.tag_name != blank %}
-{%- if event.release.name != blank %}{% assign release_title = event.release.name %}{% else %}{% assign release_title = event.release.tag_name %}{% endif %}
+{%- assign release_tag = event.release.tag_name | of_type: 'text' %}
+{%- if release_tag != blank %}
+{%- assign release_title = event.release.name | of_type: 'text' | default: release_tag %}
+{%- assign release_url = event.release.html_url | web_url %}
 <tr><td ${LABEL}>Release</td><td ${VALUE}>
-{%- if event.release.html_url != blank %}<a href="{{ event.release.html_url }}" ${LINK}>{{ release_title }}</a>
+{%- if release_url != blank %}<a href="{{ release_url }}" ${LINK}>{{ release_title }}</a>
 {%- else %}{{ release_title }}{% endif %}
-{%- unless release_title contains event.release.tag_name %} <span ${MUTED}>({{ event.release.tag_name }})</span>{% endunless %}</td></tr>
+{%- unless release_title contains release_tag %} <span ${MUTED}>({{ release_tag }})</span>{% endunless %}</td></tr>
 {%- endif %}
 </table>
 </td></tr>`;
 
+const SECTION_HEADING = `style="${FONT}margin:0 0 8px 0;font-size:16px;line-height:24px;font-weight:600;color:#1f2328;"`;
+const ROW_TOP = 'border-top:1px solid #eaeef2;';
+
+// The inputs of a manual run (workflow_dispatch), name and value. GitHub caps a workflow at a few
+// dozen inputs of short text, but a forged payload can send any number of any length: the
+// report shows twenty, each cut to a line's worth.
+const INPUTS = `
+{%- assign inputs = event.inputs | entries %}
+{%- if inputs.size > 0 %}
+<tr><td style="padding:16px 24px 0 24px;">
+<h2 ${SECTION_HEADING}>Inputs ({{ inputs.size }})</h2>
+<table ${TABLE} width="100%">
+{%- for input in inputs limit: 20 %}
+<tr><td style="${MONO}padding:6px 12px 6px 0;width:110px;font-size:13px;line-height:20px;color:#57606a;vertical-align:top;word-break:break-word;${ROW_TOP}">{{ input[0] | truncatechars: 60 }}</td>
+<td style="${VALUE_STYLE}${ROW_TOP}">{{ input[1] | of_type: 'text' | truncatechars: 200 }}</td></tr>
+{%- endfor %}
+{%- assign more_inputs = inputs.size | minus: 20 %}
+{%- if more_inputs > 0 %}
+<tr><td colspan="2" ${VALUE}><span ${MUTED}>and {{ more_inputs }} more</span></td></tr>
+{%- endif %}
+</table>
+</td></tr>
+{%- endif %}`;
+
 // GitHub's webhook can list thousands of commits; a notification shows the first twenty.
 const COMMITS = `
-{%- if event.commits.size > 0 %}
+{%- assign commits = event.commits | of_type: 'list' %}
+{%- if commits.size > 0 %}
 <tr><td style="padding:16px 24px 0 24px;">
-<h2 style="${FONT}margin:0 0 8px 0;font-size:16px;line-height:24px;font-weight:600;color:#1f2328;">Commits ({{ event.commits.size }})
-{%- if github.compare_url != blank %} <a href="{{ github.compare_url }}" style="${FONT}font-size:13px;font-weight:400;color:#0969da;text-decoration:underline;">compare</a>{% endif %}</h2>
+<h2 ${SECTION_HEADING}>Commits ({{ commits.size }})
+{%- assign compare_url = github.compare_url | web_url %}
+{%- if compare_url != blank %} <a href="{{ compare_url }}" style="${FONT}font-size:13px;font-weight:400;color:#0969da;text-decoration:underline;">compare</a>{% endif %}</h2>
 <table ${TABLE} width="100%">
-{%- for commit in event.commits limit: 20 %}
-<tr><td style="padding:6px 12px 6px 0;width:70px;vertical-align:top;border-top:1px solid #eaeef2;">
-{%- if commit.id != blank %}
-{%- if commit.url != blank %}<a href="{{ commit.url }}" ${LINK}><span ${CODE}>{{ commit.id | slice: 0, 7 }}</span></a>
-{%- else %}<span ${CODE}>{{ commit.id | slice: 0, 7 }}</span>{% endif %}
+{%- for commit in commits limit: 20 %}
+{%- assign commit_id = commit.id | of_type: 'text' | slice: 0, 7 %}
+{%- assign commit_url = commit.url | web_url %}
+{%- assign commit_summary = commit.message | of_type: 'text' | strip | split: "\\n" | first | strip %}
+{%- assign commit_author = commit.author.name | of_type: 'text' %}
+<tr><td style="padding:6px 12px 6px 0;width:70px;vertical-align:top;${ROW_TOP}">
+{%- if commit_id != blank %}
+{%- if commit_url != blank %}<a href="{{ commit_url }}" ${LINK}><span ${CODE}>{{ commit_id }}</span></a>
+{%- else %}<span ${CODE}>{{ commit_id }}</span>{% endif %}
 {%- endif %}</td>
-<td style="${VALUE_STYLE}border-top:1px solid #eaeef2;">
-{%- if commit.message != blank %}{{ commit.message | strip | split: "\\n" | first | strip }}{% endif %}
-{%- if commit.author.name != blank %} <span ${MUTED}>&mdash; {{ commit.author.name }}</span>{% endif %}</td></tr>
+<td style="${VALUE_STYLE}${ROW_TOP}">{{ commit_summary }}
+{%- if commit_author != blank %} <span ${MUTED}>&mdash; {{ commit_author }}</span>{% endif %}</td></tr>
 {%- endfor %}
-{%- assign more_commits = event.commits.size | minus: 20 %}
+{%- assign more_commits = commits.size | minus: 20 %}
 {%- if more_commits > 0 %}
 <tr><td colspan="2" ${VALUE}><span ${MUTED}>and {{ more_commits }} more</span></td></tr>
 {%- endif %}
@@ -148,4 +182,5 @@ const FOOT = `
 `;
 
 /** The full HTML report template: the status assignments, then the page. */
-export const RUN_REPORT_HTML_TEMPLATE = RUN_STATUS_LIQUID + HEAD + FACTS + COMMITS + BUTTON + FOOT;
+export const RUN_REPORT_HTML_TEMPLATE =
+  RUN_STATUS_LIQUID + HEAD + FACTS + INPUTS + COMMITS + BUTTON + FOOT;

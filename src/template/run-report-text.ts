@@ -4,9 +4,12 @@ import { RUN_STATUS_LIQUID } from './run-status.js';
  * The plain-text part of the default run report, a Liquid template rendered with the `text`
  * kind. A reader of this part may have no links to click, so every URL is written out, inside angle
  * brackets: RFC 3986 Appendix C recommends `<URL>` to delimit a URL in plain text, and mail
- * clients that turn URLs into links stop at the bracket. Values that could hold a line break
- * (titles, names) have their line breaks turned into spaces and a commit shows only its first
- * line, so the labelled layout holds.
+ * clients that turn URLs into links stop at the bracket. A link from the payload is printed only
+ * when `web_url` keeps it (an absolute http or https URL with nothing that could leave the
+ * brackets or the line), the rule the HTML part's links follow too. Values that could hold a line
+ * break (titles, names) have their line breaks turned into spaces and a commit shows only its
+ * first line, so the labelled layout holds. Every payload field goes through `of_type` first: a
+ * forged payload can put an object where text belongs, and it must print nothing, not JSON.
  *
  * Layout idiom: each optional line is `{%- if … %}` + newline + line + `{%- endif %}`, so a line
  * whose value is unknown leaves no blank line behind. A `{% comment %}` stops the `{%-` trim
@@ -46,34 +49,65 @@ Event:        {{ github.event_name }}
 {%- if pull_number != blank %}
 Pull request: #{{ pull_number }}
 {%- if pull_title != blank %} {{ pull_title | replace: "\\r", "" | replace: "\\n", " " }}{% endif %}
-{%- if github.pull_request_url != blank %}
-              <{{ github.pull_request_url }}>
+{%- assign pull_url = github.pull_request_url | web_url %}
+{%- if pull_url != blank %}
+              <{{ pull_url }}>
 {%- endif %}
 {%- endif %}
-{%- if event.release.tag_name != blank %}
-{%- if event.release.name != blank %}{% assign release_title = event.release.name %}{% else %}{% assign release_title = event.release.tag_name %}{% endif %}
+{%- assign release_tag = event.release.tag_name | of_type: 'text' %}
+{%- if release_tag != blank %}
+{%- assign release_title = event.release.name | of_type: 'text' | default: release_tag %}
+{%- assign release_url = event.release.html_url | web_url %}
 Release:      {{ release_title | replace: "\\r", "" | replace: "\\n", " " }}
-{%- unless release_title contains event.release.tag_name %} ({{ event.release.tag_name }}){% endunless %}
-{%- if event.release.html_url != blank %}
-              <{{ event.release.html_url }}>
+{%- unless release_title contains release_tag %} ({{ release_tag | replace: "\\r", "" | replace: "\\n", " " }}){% endunless %}
+{%- if release_url != blank %}
+              <{{ release_url }}>
 {%- endif %}
 {%- endif %}
 `;
 
-// GitHub's webhook can list thousands of commits; a notification shows the first twenty.
-const COMMITS = `
-{%- if event.commits.size > 0 %}
+// The inputs of a manual run (workflow_dispatch), one `- name: value` line each. GitHub caps a
+// workflow at a few dozen inputs of short text, but a forged payload can send any number of any
+// length: the report shows twenty, each cut to a line's worth.
+const INPUTS = `
+{%- assign inputs = event.inputs | entries %}
+{%- if inputs.size > 0 %}
 
-Commits ({{ event.commits.size }}){% if github.compare_url != blank %} <{{ github.compare_url }}>{% endif %}
-{%- for commit in event.commits limit: 20 %}
-- {% if commit.id != blank %}{{ commit.id | slice: 0, 7 }} {% endif %}
-{%- if commit.message != blank %}{{ commit.message | strip | split: "\\n" | first | strip }}{% endif %}
-{%- if commit.author.name != blank %} ({{ commit.author.name | replace: "\\r", "" | replace: "\\n", " " }}){% endif %}
-{%- if commit.url != blank %}
-  <{{ commit.url }}>
+Inputs ({{ inputs.size }})
+{%- for input in inputs limit: 20 %}
+{%- assign input_value = input[1] | of_type: 'text' | replace: "\\r", "" | replace: "\\n", " " | truncatechars: 200 %}
+- {{ input[0] | replace: "\\r", "" | replace: "\\n", " " | truncatechars: 60 }}{% if input_value != blank %}: {{ input_value }}{% endif %}
+{%- endfor %}
+{%- assign more_inputs = inputs.size | minus: 20 %}
+{%- if more_inputs > 0 %}
+- and {{ more_inputs }} more
+{%- endif %}
+{%- endif %}
+`;
+
+// GitHub's webhook can list thousands of commits; a notification shows the first twenty. A
+// commit's line joins what it has (short id, summary, author) with single spaces.
+const COMMITS = `
+{%- assign commits = event.commits | of_type: 'list' %}
+{%- if commits.size > 0 %}
+{%- assign compare_url = github.compare_url | web_url %}
+
+Commits ({{ commits.size }}){% if compare_url != blank %} <{{ compare_url }}>{% endif %}
+{%- for commit in commits limit: 20 %}
+{%- assign commit_url = commit.url | web_url %}
+{%- assign commit_line = commit.id | of_type: 'text' | slice: 0, 7 | append: ' ' %}
+{%- assign commit_summary = commit.message | of_type: 'text' | strip | split: "\\n" | first | strip %}
+{%- assign commit_line = commit_line | append: commit_summary | strip %}
+{%- assign commit_author = commit.author.name | of_type: 'text' | replace: "\\r", "" | replace: "\\n", " " %}
+{%- if commit_author != blank %}{% assign commit_line = commit_line | append: ' (' | append: commit_author | append: ')' | strip %}{% endif %}
+{%- if commit_line != blank or commit_url != blank %}
+-{% if commit_line != blank %} {{ commit_line }}{% endif %}
+{%- if commit_url != blank %}
+  <{{ commit_url }}>
+{%- endif %}
 {%- endif %}
 {%- endfor %}
-{%- assign more_commits = event.commits.size | minus: 20 %}
+{%- assign more_commits = commits.size | minus: 20 %}
 {%- if more_commits > 0 %}
 - and {{ more_commits }} more
 {%- endif %}
@@ -87,4 +121,4 @@ View the run: <{{ github.run_url }}>
 `;
 
 /** The full plain-text report template: the status assignments, then the lines. */
-export const RUN_REPORT_TEXT_TEMPLATE = RUN_STATUS_LIQUID + BODY + COMMITS + LINK;
+export const RUN_REPORT_TEXT_TEMPLATE = RUN_STATUS_LIQUID + BODY + INPUTS + COMMITS + LINK;

@@ -8,13 +8,15 @@
  * - `status_emoji`: ✅ | ❌ | ⏹️ | ⚪,
  * - `status_colour`: a CSS colour that keeps white text readable (WCAG AA, 4.5:1 or better),
  * - `pull_number`, `pull_title`: the pull request the run is about (a pull_request event, or a
- *   comment on a pull request), '' when none,
+ *   comment on a pull request); blank when none, and a title is blank without a number,
  * - `run_where`: `PR #12` when there is a pull request, else the branch or tag name, else '',
  * - `workflow_name`: the workflow's name, or `Workflow` when unknown,
  * - `run_title`: `CI passed on main`, the line a reader sees first (subject, heading, preheader).
  *
- * Every read of `event` sits in an `{% if %}` guard: the engine runs with strictVariables, and a
- * run report must never fail because a payload lacks a field (no event file, a schedule event).
+ * Every read of `event` sits in an `{% if %}` guard or on the right of an `{% assign %}`: the
+ * engine runs with strictVariables, and a run report must never fail because a payload lacks a
+ * field (no event file, a schedule event). Each field goes through `of_type` (value-filters.ts):
+ * a payload can be forged, and a title that is an object must print nothing, not JSON.
  */
 export const RUN_STATUS_LIQUID = `{%- assign status_key = status | downcase | strip -%}
 {%- case status_key -%}
@@ -31,15 +33,14 @@ export const RUN_STATUS_LIQUID = `{%- assign status_key = status | downcase | st
     {%- assign status_word = 'finished' -%}{%- assign status_emoji = '⚪' -%}
     {%- assign status_colour = '#0969da' -%}
 {%- endcase -%}
-{%- assign pull_number = '' -%}{%- assign pull_title = '' -%}
-{%- if event.pull_request.number != blank -%}
-  {%- assign pull_number = event.pull_request.number -%}
-  {%- if event.pull_request.title != blank -%}{%- assign pull_title = event.pull_request.title -%}{%- endif -%}
-{%- elsif event.issue.pull_request != blank and event.issue.number != blank -%}
+{%- assign pull_number = event.pull_request.number | of_type: 'text' -%}
+{%- assign pull_title = event.pull_request.title | of_type: 'text' -%}
+{%- if pull_number == blank and event.issue.pull_request != blank -%}
   {%- comment -%} issue_comment on a pull request: GitHub sends it as an issue. {%- endcomment -%}
-  {%- assign pull_number = event.issue.number -%}
-  {%- if event.issue.title != blank -%}{%- assign pull_title = event.issue.title -%}{%- endif -%}
+  {%- assign pull_number = event.issue.number | of_type: 'text' -%}
+  {%- assign pull_title = event.issue.title | of_type: 'text' -%}
 {%- endif -%}
+{%- if pull_number == blank -%}{%- assign pull_title = '' -%}{%- endif -%}
 {%- assign run_where = '' -%}
 {%- if pull_number != blank -%}
   {%- assign run_where = 'PR #' | append: pull_number -%}

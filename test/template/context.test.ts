@@ -93,6 +93,19 @@ describe('buildTemplateContext', () => {
     expect(context.status).toBe('failure');
   });
 
+  it('keeps payload links only when they are web addresses a reader may follow', () => {
+    for (const url of [
+      'javascript:alert(1)',
+      'https://github.com/acme/widgets/pull/57\u202e',
+      'https://github.com/a b',
+      '/acme/widgets/pull/57',
+    ]) {
+      const event = { pull_request: { html_url: url }, compare: url };
+      const { github } = buildTemplateContext({ env: {}, event, status: '' });
+      expect([github.pull_request_url, github.compare_url]).toEqual(['', '']);
+    }
+  });
+
   it('leaves unknown facts empty instead of building broken links', () => {
     const { github, runner, event } = buildTemplateContext({ env: {}, event: {}, status: '' });
     expect(github.server_url).toBe('https://github.com');
