@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject2) => {
+          return new Promise((resolve5, reject2) => {
             this.close((err, data) => {
-              return err ? reject2(err) : resolve2(data);
+              return err ? reject2(err) : resolve5(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject2) => {
+          return new Promise((resolve5, reject2) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject2(err2)
-              ) : resolve2(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject2) => {
-        res = resolve2;
+      const promise = new Promise((resolve5, reject2) => {
+        res = resolve5;
         rej = reject2;
       });
       return { promise, resolve: res, reject: rej };
@@ -5785,7 +5785,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5955,11 +5955,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5982,10 +5982,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6002,7 +6002,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6182,7 +6182,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6204,7 +6204,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6240,13 +6240,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject2) => {
+      const waitForDrain = () => new Promise((resolve5, reject2) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject2) => {
+      const waitForDrain = () => new Promise((resolve5, reject2) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve2(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject2) => {
+        const socket = await new Promise((resolve5, reject2) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject2(err);
             } else {
-              resolve2(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject2) => {
+        return await new Promise((resolve5, reject2) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject2(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve5(null);
             }
           }).on("error", noop2).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert4(!stream[kConsume]);
-      return new Promise((resolve2, reject2) => {
+      return new Promise((resolve5, reject2) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve5,
               reject: reject2,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject2) => {
+        return new Promise((resolve5, reject2) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve2(data);
+            return err ? reject2(err) : resolve5(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject2) => {
+        return new Promise((resolve5, reject2) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject2(err) : resolve2(data);
+            return err ? reject2(err) : resolve5(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject2) => {
+        return new Promise((resolve5, reject2) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve2(data);
+            return err ? reject2(err) : resolve5(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject2) => {
+        return new Promise((resolve5, reject2) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve2(data);
+            return err ? reject2(err) : resolve5(data);
           });
         });
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject2) => agent.dispatch(
+        return new Promise((resolve5, reject2) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -19206,9 +19206,9 @@ var require_liquid_node = __commonJS({
     }
     function promisify(fn) {
       return function(...args) {
-        return new Promise((resolve3, reject3) => {
+        return new Promise((resolve6, reject3) => {
           fn(...args, (err, result) => {
-            err ? reject3(err) : resolve3(result);
+            err ? reject3(err) : resolve6(result);
           });
         });
       };
@@ -20617,7 +20617,7 @@ var require_liquid_node = __commonJS({
         return false;
       }
     }
-    function readFile3(filepath) {
+    function readFile2(filepath) {
       return readFileAsync(filepath, "utf8");
     }
     function existsSync2(filepath) {
@@ -20631,7 +20631,7 @@ var require_liquid_node = __commonJS({
     function readFileSync(filepath) {
       return fs$1.readFileSync(filepath, "utf8");
     }
-    function resolve2(root, file, ext2) {
+    function resolve5(root, file, ext2) {
       if (!path6.extname(file))
         file += ext2;
       return path6.resolve(root, file);
@@ -20642,7 +20642,7 @@ var require_liquid_node = __commonJS({
       } catch (e) {
       }
     }
-    function dirname3(filepath) {
+    function dirname5(filepath) {
       return path6.dirname(filepath);
     }
     var realpathAsync = promisify(fs$1.realpath);
@@ -20669,12 +20669,12 @@ var require_liquid_node = __commonJS({
     var fs4 = /* @__PURE__ */ Object.freeze({
       __proto__: null,
       exists: exists2,
-      readFile: readFile3,
+      readFile: readFile2,
       existsSync: existsSync2,
       readFileSync,
-      resolve: resolve2,
+      resolve: resolve5,
       fallback,
-      dirname: dirname3,
+      dirname: dirname5,
       contains,
       containsSync,
       sep: path6.sep
@@ -21237,8 +21237,8 @@ var require_liquid_node = __commonJS({
           return;
         let value;
         this.skipBlank();
-        const sep5 = isString(jekyllStyle) ? jekyllStyle : jekyllStyle ? "=" : ":";
-        if (this.peek() === sep5) {
+        const sep6 = isString(jekyllStyle) ? jekyllStyle : jekyllStyle ? "=" : ":";
+        if (this.peek() === sep6) {
           ++this.p;
           value = this.readValue();
         }
@@ -21871,9 +21871,9 @@ var require_liquid_node = __commonJS({
       constructor(options) {
         this.options = options;
         if (options.relativeReference) {
-          const sep5 = options.fs.sep;
-          assert4(sep5, "`fs.sep` is required for relative reference");
-          const prefixes = ["." + sep5, ".." + sep5, "./", "../"];
+          const sep6 = options.fs.sep;
+          assert4(sep6, "`fs.sep` is required for relative reference");
+          const prefixes = ["." + sep6, ".." + sep6, "./", "../"];
           this.shouldLoadRelative = (referencedFile) => prefixes.some((prefix) => referencedFile.startsWith(prefix));
         } else {
           this.shouldLoadRelative = (_referencedFile) => false;
@@ -22308,14 +22308,14 @@ var require_liquid_node = __commonJS({
       uri_escape,
       slugify
     });
-    var join3 = argumentsToValue(function(v2, arg) {
+    var join4 = argumentsToValue(function(v2, arg) {
       const array = toArray(v2);
-      const sep5 = isNil(arg) ? " " : stringify(arg);
-      let outputSize = sep5.length * Math.max(array.length - 1, 0);
+      const sep6 = isNil(arg) ? " " : stringify(arg);
+      let outputSize = sep6.length * Math.max(array.length - 1, 0);
       for (let i = 0; i < array.length; i++)
         outputSize += String(array[i]).length;
       this.context.memoryLimit.use(outputSize);
-      return Array.prototype.join.call(array, sep5);
+      return Array.prototype.join.call(array, sep6);
     });
     var last = argumentsToValue(function(v2) {
       return isArrayLike(v2) ? readArrayElement(v2, -1, this.context.ownPropertyOnly) : "";
@@ -22556,7 +22556,7 @@ var require_liquid_node = __commonJS({
     }
     var arrayFilters = /* @__PURE__ */ Object.freeze({
       __proto__: null,
-      join: join3,
+      join: join4,
       last,
       first,
       reverse,
@@ -28048,10 +28048,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -28065,7 +28065,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -28089,7 +28089,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -28105,7 +28105,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -28196,7 +28196,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -28210,13 +28210,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -28259,18 +28259,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -28324,8 +28324,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -28337,7 +28337,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -28348,8 +28348,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st2 of sep5) {
+              if (sep6)
+                for (const st2 of sep6) {
                   if (st2 === valueProps.found)
                     break;
                   if (st2.type === "newline") {
@@ -28366,7 +28366,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -28546,7 +28546,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -28563,24 +28563,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -28763,25 +28763,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match3[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match3 = line.exec(source)) {
         const lm = match3[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match3 = last.exec(source);
-      return res + sep5 + (match3?.[1] ?? "");
+      return res + sep6 + (match3?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -29591,14 +29591,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st2 of start)
         res += st2.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st2 of sep5)
+      if (sep6)
+        for (const st2 of sep6)
           res += st2.source;
       if (value)
         res += stringifyToken(value);
@@ -30765,18 +30765,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -30929,15 +30929,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it2.start);
                   const key = it2.key;
-                  const sep5 = it2.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it2.sep;
+                  sep6.push(this.sourceToken);
                   delete it2.key;
                   delete it2.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it2.sep = it2.sep.concat(start, this.sourceToken);
@@ -31131,13 +31131,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -31580,11 +31580,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve2) {
-      resolve2(value);
+    return value instanceof P2 ? value : new P2(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve2, reject2) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31600,7 +31600,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34500,9 +34500,9 @@ var SmtpError = class extends Error {
   delivered = [];
   /**
    * Recipients the server refused, each with its reply. For SmtpRecipientsError, every
-   * recipient (nobody was accepted); for a failure after an earlier transaction delivered
-   * (`outcome: 'partial'` or `'unknown'`), those that transaction and any before it refused,
-   * which no other report names.
+   * recipient (nobody was accepted); for any other failure of a send, every refusal the session
+   * heard before it failed, in earlier transactions and in the failing one, whatever the
+   * outcome: no other report names them.
    */
   rejected = [];
   /** The redacted conversation up to the failure, for a debug log (set by sendMail). */
@@ -35017,9 +35017,18 @@ function chooseMechanism(offered, preferred) {
 
 // src/smtp/redaction.ts
 var redactedMark = "[redacted]";
+var wholeTokenBelow = 4;
+var wordCharacter = "[\\p{L}\\p{M}\\p{N}]";
 function redactSecrets(text2, secrets) {
   const ordered = secrets.filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
-  return ordered.reduce((result, secret) => result.split(secret).join(redactedMark), text2);
+  return ordered.reduce((result, secret) => {
+    if ([...secret].length >= wholeTokenBelow) return result.split(secret).join(redactedMark);
+    return result.replace(wholeToken(secret), redactedMark);
+  }, text2);
+}
+function wholeToken(secret) {
+  const literal = secret.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+  return new RegExp(`(?<!${wordCharacter})${literal}(?!${wordCharacter})`, "gu");
 }
 var maxCauseDepth = 8;
 function redactReply(reply, transcript) {
@@ -35231,7 +35240,7 @@ function startDeadline(ms, reason, parent) {
   };
 }
 function raceAbort(signal, body, cleanup) {
-  return new Promise((resolve2, reject2) => {
+  return new Promise((resolve5, reject2) => {
     let settled = false;
     const finish = (succeeded, settle) => {
       if (settled) return;
@@ -35247,7 +35256,7 @@ function raceAbort(signal, body, cleanup) {
     }
     signal.addEventListener("abort", onAbort, { once: true });
     body(
-      (value) => finish(true, () => resolve2(value)),
+      (value) => finish(true, () => resolve5(value)),
       (error2) => finish(false, () => reject2(error2))
     );
   });
@@ -35265,8 +35274,8 @@ function connectTcp(host, port, what, signal) {
   const onError = (_error) => void 0;
   return raceAbort(
     signal,
-    (resolve2, reject2) => {
-      socket.once("connect", () => resolve2(socket));
+    (resolve5, reject2) => {
+      socket.once("connect", () => resolve5(socket));
       socket.once("error", (error2) => reject2(describeNetError(error2, host, port, what)));
       socket.connect({ host, port });
     },
@@ -36232,7 +36241,7 @@ var ReplyQueue = class {
     if (this.#pending !== void 0) {
       return Promise.reject(new Error("readReply was called while another read was pending"));
     }
-    return new Promise((resolve2, reject2) => {
+    return new Promise((resolve5, reject2) => {
       const timer = setTimeout(() => {
         this.#pending = void 0;
         const error2 = readTimeoutError(this.describeState(), context);
@@ -36243,7 +36252,7 @@ var ReplyQueue = class {
         context,
         resolve: (reply) => {
           clearTimeout(timer);
-          resolve2(reply);
+          resolve5(reply);
         },
         reject: (error2) => {
           clearTimeout(timer);
@@ -36351,7 +36360,7 @@ function readResponseHeader(socket, proxy, signal) {
   const what = `the proxy ${proxy.label}`;
   return raceAbort(
     signal,
-    (resolve2, reject2) => {
+    (resolve5, reject2) => {
       let buffered = Buffer.alloc(0);
       socket.on("data", (chunk) => {
         buffered = Buffer.concat([buffered, chunk]);
@@ -36368,7 +36377,7 @@ function readResponseHeader(socket, proxy, signal) {
         const firstLine = buffered.subarray(0, end).toString("latin1").split("\r\n", 1)[0];
         const match3 = statusLine.exec(firstLine ?? "");
         if (match3 === null) reject2(proxyError(proxy, "did not answer CONNECT with an HTTP status"));
-        else resolve2({ status: Number(match3[1]), reason: match3[2] ?? "" });
+        else resolve5({ status: Number(match3[1]), reason: match3[2] ?? "" });
       });
       socket.once(
         "error",
@@ -36411,8 +36420,8 @@ function handshakeTls(socket, settings, context, signal) {
   socket.on("error", () => void 0);
   return raceAbort(
     signal,
-    (resolve2, reject2) => {
-      tlsSocket.once("secureConnect", () => resolve2(tlsSocket));
+    (resolve5, reject2) => {
+      tlsSocket.once("secureConnect", () => resolve5(tlsSocket));
       tlsSocket.once(
         "error",
         (error2) => reject2(describeTlsError(error2, { ...context, servername: settings.servername }))
@@ -36473,12 +36482,12 @@ async function upgradeSocket(plain, target, signal) {
 // src/smtp/socket-write.ts
 function writeWithBackpressure(socket, bytes, timeoutMs, errors) {
   if (socket.write(bytes)) return Promise.resolve();
-  return new Promise((resolve2, reject2) => {
+  return new Promise((resolve5, reject2) => {
     const finish = (error2) => {
       clearTimeout(timer);
       socket.off("drain", onDrain);
       socket.off("close", onClose);
-      if (error2 === void 0) resolve2();
+      if (error2 === void 0) resolve5();
       else reject2(error2);
     };
     const onDrain = () => finish();
@@ -36644,11 +36653,11 @@ var SmtpConnection = class _SmtpConnection {
     const socket = this.#socket;
     this.#total.dispose();
     if (socket.destroyed) return Promise.resolve();
-    return new Promise((resolve2) => {
+    return new Promise((resolve5) => {
       const timer = setTimeout(() => socket.destroy(), 2e3);
       socket.once("close", () => {
         clearTimeout(timer);
-        resolve2();
+        resolve5();
       });
       socket.end();
     });
@@ -36883,6 +36892,11 @@ function sortRecipientReplies(recipients, replies) {
   });
   return sorted;
 }
+function refusalsHeard(recipients, heard) {
+  const mail = heard.mail;
+  if (mail === void 0 || mail.code < 200 || mail.code >= 300) return [];
+  return sortRecipientReplies(recipients, heard.recipients).rejected;
+}
 
 // src/smtp/transaction.ts
 var dotLine = new Uint8Array([46, 13, 10]);
@@ -36894,37 +36908,42 @@ async function runTransaction(session, send, parameters, recipients, transcript)
   const rcpts = recipients.map(
     (r) => commandOf(rcptCommand(r.wire, parameters.rcpt), `RCPT TO:<${r.wire}>`)
   );
-  await refuseUnaskedReply(session, "mail", mail.line);
-  const replies = session.capabilities.pipelining ? await sendEnvelopePipelined(session, mail, rcpts) : await sendEnvelopeInTurn(session, mail, rcpts);
-  const sorted = sortRecipientReplies(recipients, replies.recipients);
-  const accepted = replies.mail.code < 400 ? sorted.accepted : [];
-  if (accepted.length === 0) {
-    await endEmptyTransaction(session, replies);
-    expectReply(replies.mail, "2", { phase: "mail", command: mail.line });
-    return { ...sorted, accepted, reply: void 0 };
+  const heard = { mail: void 0, recipients: [] };
+  try {
+    await refuseUnaskedReply(session, "mail", mail.line);
+    const replies = session.capabilities.pipelining ? await sendEnvelopePipelined(session, mail, rcpts, heard) : await sendEnvelopeInTurn(session, mail, rcpts, heard);
+    const sorted = sortRecipientReplies(recipients, replies.recipients);
+    const accepted = replies.mail.code < 400 ? sorted.accepted : [];
+    if (accepted.length === 0) {
+      await endEmptyTransaction(session, replies);
+      expectReply(replies.mail, "2", { phase: "mail", command: mail.line });
+      return { ...sorted, accepted, reply: void 0 };
+    }
+    expectReply(replies.data ?? replies.mail, 354, { phase: "data", command: "DATA" });
+    const quitNow = session.capabilities.pipelining && sorted.deferred.length === 0;
+    const reply = await sendMessage(session, send.message, quitNow, transcript);
+    return { ...sorted, accepted, reply };
+  } catch (error2) {
+    if (error2 instanceof SmtpError) error2.rejected = refusalsHeard(recipients, heard);
+    throw error2;
   }
-  expectReply(replies.data ?? replies.mail, 354, { phase: "data", command: "DATA" });
-  const quitNow = session.capabilities.pipelining && sorted.deferred.length === 0;
-  const reply = await sendMessage(session, send.message, quitNow, transcript);
-  return { ...sorted, accepted, reply };
 }
-async function sendEnvelopePipelined(session, mail, rcpts) {
+async function sendEnvelopePipelined(session, mail, rcpts, heard) {
   const group = [mail, ...rcpts, commandOf(dataCommand(), "DATA")];
   await session.connection.write(
     Buffer.concat(group.map((command) => command.bytes)),
     group.map((command) => ({ text: command.line })),
     { phase: "mail", command: mail.line }
   );
-  const mailReply = await checkedRead(session, "mail", mail.line);
-  const recipients = [];
-  for (const rcpt of rcpts) recipients.push(await checkedRead(session, "rcpt", rcpt.line));
+  const mailReply = heard.mail = await checkedRead(session, "mail", mail.line);
+  for (const rcpt of rcpts) heard.recipients.push(await checkedRead(session, "rcpt", rcpt.line));
   const data = await checkedRead(session, "data", "DATA");
-  return { mail: mailReply, recipients, data };
+  return { mail: mailReply, recipients: heard.recipients, data };
 }
-async function sendEnvelopeInTurn(session, mail, rcpts) {
+async function sendEnvelopeInTurn(session, mail, rcpts, heard) {
   const mailReply = checkClosing(await session.command(mail, "mail"), "mail", mail.line);
-  expectReply(mailReply, "2", { phase: "mail", command: mail.line });
-  const recipients = [];
+  heard.mail = expectReply(mailReply, "2", { phase: "mail", command: mail.line });
+  const recipients = heard.recipients;
   for (const rcpt of rcpts) {
     recipients.push(checkClosing(await session.command(rcpt, "rcpt"), "rcpt", rcpt.line));
   }
@@ -37123,7 +37142,7 @@ async function deliver(session, send, parameters, transcript) {
   while (pending.length > 0) {
     delivery.transactions += 1;
     const outcome = await runTransaction(session, send, parameters, pending, transcript).catch(
-      (error2) => markPartial(error2, delivery, transcript)
+      (error2) => attachProgress(error2, delivery, transcript)
     );
     delivery.accepted.push(...outcome.accepted);
     delivery.rejected.push(...outcome.rejected);
@@ -37134,13 +37153,15 @@ async function deliver(session, send, parameters, transcript) {
   if (delivery.accepted.length === 0) throw allRefused(delivery.rejected);
   return delivery;
 }
-function markPartial(error2, delivery, transcript) {
-  if (error2 instanceof SmtpError && delivery.accepted.length > 0) {
+function attachProgress(error2, delivery, transcript) {
+  if (!(error2 instanceof SmtpError)) throw error2;
+  if (delivery.accepted.length > 0) {
     error2.outcome = error2.outcome === "unknown" ? "unknown" : "partial";
     error2.delivered = delivery.accepted.map((recipient) => recipient.address);
-    for (const { reply } of delivery.rejected) redactReply(reply, transcript);
-    error2.rejected = [...delivery.rejected];
   }
+  const rejected = [...delivery.rejected, ...error2.rejected];
+  for (const { reply } of rejected) redactReply(reply, transcript);
+  error2.rejected = rejected;
   throw error2;
 }
 function allRefused(rejected) {
@@ -37191,7 +37212,7 @@ function writeOutputs(values) {
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { EOL as EOL5 } from "node:os";
 var LINE_BREAK = /\r\n|[\r\n\u2028\u2029\u0085]/;
-var CONTROL2 = /[\u0000-\u0008\u000b-\u001f\u007f-\u0084\u0086-\u009f]/g;
+var CONTROL2 = /[\u0000-\u0008\u000b-\u001f\u007f-\u0084\u0086-\u009f\u202a-\u202e\u2066-\u2069]/g;
 function showCodePoint(char) {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
@@ -37202,7 +37223,7 @@ var LEGACY_COMMAND = /##\[/g;
 function disarmLegacyCommands(text2) {
   return text2.replace(LEGACY_COMMAND, "##\\u005b");
 }
-var UNPRINTABLE2 = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+var UNPRINTABLE2 = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 function escapeUntrustedInline(text2) {
   return disarmLegacyCommands(text2.replace(UNPRINTABLE2, showCodePoint));
 }
@@ -37268,15 +37289,15 @@ function computeBackoff(retry, random, policy = defaultBackoff) {
   return Math.round(fraction * ceiling);
 }
 function sleep(ms, signal) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve5) => {
     if (signal?.aborted === true) {
-      resolve2();
+      resolve5();
       return;
     }
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve2();
+      resolve5();
     };
     const timer = setTimeout(done, Math.max(0, ms));
     signal?.addEventListener("abort", done, { once: true });
@@ -37550,15 +37571,17 @@ var DeliveryProgress = class {
     this.transcript.push(...error2.transcript);
     const delivered = new Set(error2.delivered);
     this.accepted.push(...error2.delivered.map((address) => ({ address, reply: deliveredReply })));
-    const refusedBefore = error2 instanceof SmtpRecipientsError ? [] : error2.rejected;
-    this.rejected.push(...refusedBefore);
-    const settled = /* @__PURE__ */ new Set([...delivered, ...refusedBefore.map((refusal2) => refusal2.address)]);
+    const refusals = error2 instanceof SmtpRecipientsError ? [] : error2.rejected;
+    const deferred = new Set(this.#fileRefusals(refusals).map((refusal2) => refusal2.address));
+    const settled = /* @__PURE__ */ new Set([...delivered, ...this.rejected.map((refusal2) => refusal2.address)]);
     this.pending = this.pending.filter((address) => !settled.has(address));
-    if (error2.outcome === "unknown") this.pending = [];
+    if (error2.outcome === "unknown") {
+      this.pending = this.pending.filter((address) => deferred.has(address));
+    }
     if (error2.outcome !== "not-delivered") return { next: "stop", error: error2 };
     if (error2 instanceof SmtpRecipientsError) {
-      const deferred = this.#sortRefusals(error2.rejected);
-      if (deferred.length === 0) return { next: "stop", error: error2 };
+      const retried = this.#sortRefusals(error2.rejected);
+      if (retried.length === 0) return { next: "stop", error: error2 };
       return { next: "retry", reason: error2, refusals: true };
     }
     return error2.transient ? { next: "retry", reason: error2, refusals: false } : { next: "stop", error: error2 };
@@ -37577,10 +37600,15 @@ var DeliveryProgress = class {
   }
   /** Files 5xx refusals as final; returns the 4xx ones, which become the next pending list. */
   #sortRefusals(refusals) {
+    const deferred = this.#fileRefusals(refusals);
+    this.pending = deferred.map((refusal2) => refusal2.address);
+    return deferred;
+  }
+  /** Files 5xx refusals as final and remembers each 4xx reply; returns the 4xx refusals. */
+  #fileRefusals(refusals) {
     const deferred = refusals.filter((refusal2) => isTransientReply(refusal2.reply));
     this.rejected.push(...refusals.filter((refusal2) => !isTransientReply(refusal2.reply)));
     for (const { address, reply } of deferred) this.#lastReplies.set(address, reply);
-    this.pending = deferred.map((refusal2) => refusal2.address);
     return deferred;
   }
 };
@@ -37802,7 +37830,7 @@ function describeOutcome(error2) {
 function describeEarlierRefusals(error2) {
   if (error2 instanceof SmtpRecipientsError || error2.rejected.length === 0) return [];
   const list = error2.rejected.map(({ address, reply }) => `${address} (${formatReply(reply)})`);
-  return [`Before that, the server refused ${list.join("; ")}.`];
+  return [`The server had also refused ${list.join("; ")}.`];
 }
 var portAndTlsMode = (error2, { server, terms }) => {
   const mismatch = /wrong version number|packet length too long|does not seem to speak TLS|port and the TLS mode probably disagree/i;
@@ -37910,105 +37938,6 @@ function describePortTlsMismatch(server, source) {
   return `${problem} ${adviceTermsFor(source).agreeOnTls(server)}`;
 }
 
-// src/template/context.ts
-var CONTEXT_NAMES = ["github", "event", "env", "vars", "status", "runner"];
-function buildTemplateContext(source) {
-  const event = isRecord(source.event) ? source.event : {};
-  return {
-    github: buildGitHubInfo(source.env, event),
-    event,
-    env: filterEnv(source.env),
-    vars: {},
-    status: source.status.trim().toLowerCase(),
-    runner: {
-      os: read(source.env, "RUNNER_OS"),
-      arch: read(source.env, "RUNNER_ARCH"),
-      name: read(source.env, "RUNNER_NAME"),
-      environment: read(source.env, "RUNNER_ENVIRONMENT")
-    }
-  };
-}
-function buildGitHubInfo(env, event) {
-  const repository = read(env, "GITHUB_REPOSITORY");
-  const serverUrl = (read(env, "GITHUB_SERVER_URL") || "https://github.com").replace(/\/+$/, "");
-  const sha = read(env, "GITHUB_SHA");
-  const ref = read(env, "GITHUB_REF");
-  const pullRequest = pick2(event, "pull_request");
-  const pullRequestUrl = readWebUrl(pullRequest, "html_url") || readWebUrl(pick2(pick2(event, "issue"), "pull_request"), "html_url");
-  const shownSha = readString(pick2(pullRequest, "head"), "sha") || sha;
-  const repoUrl = repository === "" ? "" : `${serverUrl}/${repository}`;
-  return {
-    repository,
-    repository_owner: read(env, "GITHUB_REPOSITORY_OWNER") || repository.split("/")[0] || "",
-    sha,
-    short_sha: shownSha.slice(0, 7),
-    ref,
-    ref_name: read(env, "GITHUB_REF_NAME") || ref.replace(/^refs\/(heads|tags)\//, ""),
-    ref_type: readRefType(read(env, "GITHUB_REF_TYPE"), ref),
-    head_ref: read(env, "GITHUB_HEAD_REF"),
-    base_ref: read(env, "GITHUB_BASE_REF"),
-    workflow: read(env, "GITHUB_WORKFLOW"),
-    job: read(env, "GITHUB_JOB"),
-    run_id: read(env, "GITHUB_RUN_ID"),
-    run_number: read(env, "GITHUB_RUN_NUMBER"),
-    run_attempt: read(env, "GITHUB_RUN_ATTEMPT"),
-    actor: read(env, "GITHUB_ACTOR"),
-    triggering_actor: read(env, "GITHUB_TRIGGERING_ACTOR"),
-    event_name: read(env, "GITHUB_EVENT_NAME"),
-    server_url: serverUrl,
-    run_url: buildRunUrl(repoUrl, read(env, "GITHUB_RUN_ID"), read(env, "GITHUB_RUN_ATTEMPT")),
-    commit_url: repoUrl === "" || shownSha === "" ? "" : `${repoUrl}/commit/${shownSha}`,
-    compare_url: readWebUrl(event, "compare") || pullRequestUrl && `${pullRequestUrl}/files`,
-    pull_request_url: pullRequestUrl
-  };
-}
-function buildRunUrl(repoUrl, runId, attempt) {
-  if (repoUrl === "" || runId === "") return "";
-  const base = `${repoUrl}/actions/runs/${runId}`;
-  return /^\d+$/.test(attempt) && Number(attempt) > 1 ? `${base}/attempts/${attempt}` : base;
-}
-function readRefType(declared, ref) {
-  if (declared === "branch" || declared === "tag") return declared;
-  if (ref.startsWith("refs/heads/")) return "branch";
-  if (ref.startsWith("refs/tags/")) return "tag";
-  return "";
-}
-var HIDDEN_ENV = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|SMTP_PROXY)$/i;
-function filterEnv(env) {
-  const entries = Object.entries(env).filter(
-    (entry) => typeof entry[1] === "string" && !HIDDEN_ENV.test(entry[0])
-  );
-  return Object.fromEntries(entries.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
-}
-function read(env, name) {
-  return (env[name] ?? "").trim();
-}
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function pick2(value, key) {
-  return isRecord(value) && Object.hasOwn(value, key) ? value[key] : void 0;
-}
-function readString(value, key) {
-  const found = pick2(value, key);
-  return typeof found === "string" ? found : "";
-}
-var WEB_URL = /^https?:\/\/[^\s\p{Cc}]+$/iu;
-function readWebUrl(value, key) {
-  const found = readString(value, key);
-  return WEB_URL.test(found) ? found : "";
-}
-
-// src/template/render.ts
-var import_liquidjs3 = __toESM(require_liquid_node(), 1);
-
-// src/template/liquid-error.ts
-var import_liquidjs2 = __toESM(require_liquid_node(), 1);
-import { inspect } from "node:util";
-
-// src/template/liquid-engine.ts
-var import_liquidjs = __toESM(require_liquid_node(), 1);
-
 // src/template/output-format.ts
 function formatValue(value) {
   if (value === null || value === void 0) return "";
@@ -38111,10 +38040,10 @@ function normaliseUrl(value) {
     }
   ).replace(URL_EDGES, "").replace(/[\t\n\r]/g, "");
 }
-function isSafeUrl(value, { relative }) {
+function isSafeUrl(value, { relative: relative3 }) {
   const url2 = normaliseUrl(value);
   const scheme = /^([^:/?#]*):/.exec(url2)?.[1];
-  if (scheme === void 0) return relative || url2.startsWith("#");
+  if (scheme === void 0) return relative3 || url2.startsWith("#");
   return SAFE_SCHEMES.has(scheme.toLowerCase());
 }
 function dropUnsafeUrls(html) {
@@ -38159,7 +38088,161 @@ function readValue(html, at2) {
   return [html.slice(at2, UNQUOTED_VALUE.lastIndex), UNQUOTED_VALUE.lastIndex];
 }
 
+// src/template/value-filters.ts
+var VALUE_TYPES = ["text", "list"];
+function keepOfType(value, type) {
+  if (!isValueType(type)) {
+    const known = VALUE_TYPES.map((name) => `'${name}'`).join(" or ");
+    throw new Error(`of_type: ${formatType(type)} is not a type (use ${known})`);
+  }
+  return hasType(value, type) ? value : null;
+}
+function isValueType(type) {
+  return VALUE_TYPES.some((known) => known === type);
+}
+function formatType(type) {
+  return typeof type === "string" && /^[a-z_]{1,20}$/.test(type) ? `'${type}'` : "the argument";
+}
+function hasType(value, type) {
+  if (type === "list") return Array.isArray(value);
+  return typeof value === "string" || typeof value === "boolean" || typeof value === "number" && Number.isFinite(value);
+}
+function listEntries(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [];
+  const entries = Object.entries(value);
+  this.context.memoryLimit.use(entries.length);
+  return entries;
+}
+var UNPRINTABLE3 = /[\s\p{Cc}\p{Cf}<>]/u;
+var WEB_LINK = /^https?:\/\/[^/?#]/i;
+function keepWebUrl(value) {
+  if (typeof value !== "string" || UNPRINTABLE3.test(value)) return "";
+  return WEB_LINK.test(value) && isSafeUrl(value, { relative: false }) ? value : "";
+}
+var graphemes2 = new Intl.Segmenter(void 0, { granularity: "grapheme" });
+function truncateChars(value, length, ellipsis = "\u2026") {
+  const text2 = formatValue(value);
+  const end = formatValue(ellipsis);
+  const limit = Number(length);
+  const keep = limit - [...graphemes2.segment(end)].length;
+  if (!Number.isInteger(limit) || keep < 0) {
+    throw new Error(
+      "truncatechars: needs the number of characters to keep, at least as many as the ellipsis has (truncatechars: 200)"
+    );
+  }
+  if (text2.length <= limit) return text2;
+  let seen = 0;
+  let cut = 0;
+  for (const { index } of graphemes2.segment(text2)) {
+    if (seen === keep) cut = index;
+    if (seen === limit) return `${text2.slice(0, cut).trimEnd()}${end}`;
+    seen += 1;
+  }
+  return text2;
+}
+var VALUE_FILTERS = {
+  of_type: keepOfType,
+  entries: listEntries,
+  web_url: keepWebUrl,
+  truncatechars: truncateChars
+};
+
+// src/template/context.ts
+var CONTEXT_NAMES = ["github", "event", "env", "vars", "status", "runner"];
+function buildTemplateContext(source) {
+  const event = isRecord(source.event) ? source.event : {};
+  return {
+    github: buildGitHubInfo(source.env, event),
+    event,
+    env: filterEnv(source.env),
+    vars: {},
+    status: source.status.trim().toLowerCase(),
+    runner: {
+      os: read(source.env, "RUNNER_OS"),
+      arch: read(source.env, "RUNNER_ARCH"),
+      name: read(source.env, "RUNNER_NAME"),
+      environment: read(source.env, "RUNNER_ENVIRONMENT")
+    }
+  };
+}
+function buildGitHubInfo(env, event) {
+  const repository = read(env, "GITHUB_REPOSITORY");
+  const serverUrl = (read(env, "GITHUB_SERVER_URL") || "https://github.com").replace(/\/+$/, "");
+  const sha = read(env, "GITHUB_SHA");
+  const ref = read(env, "GITHUB_REF");
+  const pullRequest = pick2(event, "pull_request");
+  const pullRequestUrl = readWebUrl(pullRequest, "html_url") || readWebUrl(pick2(pick2(event, "issue"), "pull_request"), "html_url");
+  const shownSha = readString(pick2(pullRequest, "head"), "sha") || sha;
+  const repoUrl = repository === "" ? "" : `${serverUrl}/${repository}`;
+  return {
+    repository,
+    repository_owner: read(env, "GITHUB_REPOSITORY_OWNER") || repository.split("/")[0] || "",
+    sha,
+    short_sha: shownSha.slice(0, 7),
+    ref,
+    ref_name: read(env, "GITHUB_REF_NAME") || ref.replace(/^refs\/(heads|tags)\//, ""),
+    ref_type: readRefType(read(env, "GITHUB_REF_TYPE"), ref),
+    head_ref: read(env, "GITHUB_HEAD_REF"),
+    base_ref: read(env, "GITHUB_BASE_REF"),
+    workflow: read(env, "GITHUB_WORKFLOW"),
+    job: read(env, "GITHUB_JOB"),
+    run_id: read(env, "GITHUB_RUN_ID"),
+    run_number: read(env, "GITHUB_RUN_NUMBER"),
+    run_attempt: read(env, "GITHUB_RUN_ATTEMPT"),
+    actor: read(env, "GITHUB_ACTOR"),
+    triggering_actor: read(env, "GITHUB_TRIGGERING_ACTOR"),
+    event_name: read(env, "GITHUB_EVENT_NAME"),
+    server_url: serverUrl,
+    run_url: buildRunUrl(repoUrl, read(env, "GITHUB_RUN_ID"), read(env, "GITHUB_RUN_ATTEMPT")),
+    commit_url: repoUrl === "" || shownSha === "" ? "" : `${repoUrl}/commit/${shownSha}`,
+    compare_url: readWebUrl(event, "compare") || pullRequestUrl && `${pullRequestUrl}/files`,
+    pull_request_url: pullRequestUrl
+  };
+}
+function buildRunUrl(repoUrl, runId, attempt) {
+  if (repoUrl === "" || runId === "") return "";
+  const base = `${repoUrl}/actions/runs/${runId}`;
+  return /^\d+$/.test(attempt) && Number(attempt) > 1 ? `${base}/attempts/${attempt}` : base;
+}
+function readRefType(declared, ref) {
+  if (declared === "branch" || declared === "tag") return declared;
+  if (ref.startsWith("refs/heads/")) return "branch";
+  if (ref.startsWith("refs/tags/")) return "tag";
+  return "";
+}
+var HIDDEN_ENV = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|SMTP_PROXY)$/i;
+function filterEnv(env) {
+  const entries = Object.entries(env).filter(
+    (entry) => typeof entry[1] === "string" && !HIDDEN_ENV.test(entry[0])
+  );
+  return Object.fromEntries(entries.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+}
+function read(env, name) {
+  return (env[name] ?? "").trim();
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function pick2(value, key) {
+  return isRecord(value) && Object.hasOwn(value, key) ? value[key] : void 0;
+}
+function readString(value, key) {
+  const found = pick2(value, key);
+  return typeof found === "string" ? found : "";
+}
+function readWebUrl(value, key) {
+  return keepWebUrl(readString(value, key));
+}
+
+// src/template/render.ts
+var import_liquidjs3 = __toESM(require_liquid_node(), 1);
+
+// src/template/liquid-error.ts
+var import_liquidjs2 = __toESM(require_liquid_node(), 1);
+import { inspect } from "node:util";
+
 // src/template/liquid-engine.ts
+var import_liquidjs = __toESM(require_liquid_node(), 1);
 var TEMPLATE_LIMITS = {
   /** Characters of template source per parse. */
   parseLength: 1e6,
@@ -38222,6 +38305,7 @@ function createEngine(flavour) {
   });
   for (const tag of ["include", "render", "layout"]) engine.registerTag(tag, refuseTag(tag));
   engine.registerTag("capture", CountedCaptureTag);
+  for (const [name, filter2] of Object.entries(VALUE_FILTERS)) engine.registerFilter(name, filter2);
   return engine;
 }
 var CountedCaptureTag = class extends import_liquidjs.CaptureTag {
@@ -40149,15 +40233,14 @@ var RUN_STATUS_LIQUID = `{%- assign status_key = status | downcase | strip -%}
     {%- assign status_word = 'finished' -%}{%- assign status_emoji = '\u26AA' -%}
     {%- assign status_colour = '#0969da' -%}
 {%- endcase -%}
-{%- assign pull_number = '' -%}{%- assign pull_title = '' -%}
-{%- if event.pull_request.number != blank -%}
-  {%- assign pull_number = event.pull_request.number -%}
-  {%- if event.pull_request.title != blank -%}{%- assign pull_title = event.pull_request.title -%}{%- endif -%}
-{%- elsif event.issue.pull_request != blank and event.issue.number != blank -%}
+{%- assign pull_number = event.pull_request.number | of_type: 'text' -%}
+{%- assign pull_title = event.pull_request.title | of_type: 'text' -%}
+{%- if pull_number == blank and event.issue.pull_request != blank -%}
   {%- comment -%} issue_comment on a pull request: GitHub sends it as an issue. {%- endcomment -%}
-  {%- assign pull_number = event.issue.number -%}
-  {%- if event.issue.title != blank -%}{%- assign pull_title = event.issue.title -%}{%- endif -%}
+  {%- assign pull_number = event.issue.number | of_type: 'text' -%}
+  {%- assign pull_title = event.issue.title | of_type: 'text' -%}
 {%- endif -%}
+{%- if pull_number == blank -%}{%- assign pull_title = '' -%}{%- endif -%}
 {%- assign run_where = '' -%}
 {%- if pull_number != blank -%}
   {%- assign run_where = 'PR #' | append: pull_number -%}
@@ -40245,37 +40328,64 @@ var FACTS = `
 <tr><td ${LABEL3}>Event</td><td ${VALUE}>{{ github.event_name }}</td></tr>
 {%- endif %}
 {%- if pull_number != blank %}
+{%- assign pull_url = github.pull_request_url | web_url %}
 <tr><td ${LABEL3}>Pull request</td><td ${VALUE}>
-{%- if github.pull_request_url != blank %}<a href="{{ github.pull_request_url }}" ${LINK}>#{{ pull_number }}</a>
+{%- if pull_url != blank %}<a href="{{ pull_url }}" ${LINK}>#{{ pull_number }}</a>
 {%- else %}#{{ pull_number }}{% endif %}
 {%- if pull_title != blank %} {{ pull_title }}{% endif %}</td></tr>
 {%- endif %}
-{%- if event.release.tag_name != blank %}
-{%- if event.release.name != blank %}{% assign release_title = event.release.name %}{% else %}{% assign release_title = event.release.tag_name %}{% endif %}
+{%- assign release_tag = event.release.tag_name | of_type: 'text' %}
+{%- if release_tag != blank %}
+{%- assign release_title = event.release.name | of_type: 'text' | default: release_tag %}
+{%- assign release_url = event.release.html_url | web_url %}
 <tr><td ${LABEL3}>Release</td><td ${VALUE}>
-{%- if event.release.html_url != blank %}<a href="{{ event.release.html_url }}" ${LINK}>{{ release_title }}</a>
+{%- if release_url != blank %}<a href="{{ release_url }}" ${LINK}>{{ release_title }}</a>
 {%- else %}{{ release_title }}{% endif %}
-{%- unless release_title contains event.release.tag_name %} <span ${MUTED}>({{ event.release.tag_name }})</span>{% endunless %}</td></tr>
+{%- unless release_title contains release_tag %} <span ${MUTED}>({{ release_tag }})</span>{% endunless %}</td></tr>
 {%- endif %}
 </table>
 </td></tr>`;
-var COMMITS = `
-{%- if event.commits.size > 0 %}
+var SECTION_HEADING = `style="${FONT2}margin:0 0 8px 0;font-size:16px;line-height:24px;font-weight:600;color:#1f2328;"`;
+var ROW_TOP = "border-top:1px solid #eaeef2;";
+var INPUTS = `
+{%- assign inputs = event.inputs | entries %}
+{%- if inputs.size > 0 %}
 <tr><td style="padding:16px 24px 0 24px;">
-<h2 style="${FONT2}margin:0 0 8px 0;font-size:16px;line-height:24px;font-weight:600;color:#1f2328;">Commits ({{ event.commits.size }})
-{%- if github.compare_url != blank %} <a href="{{ github.compare_url }}" style="${FONT2}font-size:13px;font-weight:400;color:#0969da;text-decoration:underline;">compare</a>{% endif %}</h2>
+<h2 ${SECTION_HEADING}>Inputs ({{ inputs.size }})</h2>
 <table ${TABLE} width="100%">
-{%- for commit in event.commits limit: 20 %}
-<tr><td style="padding:6px 12px 6px 0;width:70px;vertical-align:top;border-top:1px solid #eaeef2;">
-{%- if commit.id != blank %}
-{%- if commit.url != blank %}<a href="{{ commit.url }}" ${LINK}><span ${CODE}>{{ commit.id | slice: 0, 7 }}</span></a>
-{%- else %}<span ${CODE}>{{ commit.id | slice: 0, 7 }}</span>{% endif %}
-{%- endif %}</td>
-<td style="${VALUE_STYLE}border-top:1px solid #eaeef2;">
-{%- if commit.message != blank %}{{ commit.message | strip | split: "\\n" | first | strip }}{% endif %}
-{%- if commit.author.name != blank %} <span ${MUTED}>&mdash; {{ commit.author.name }}</span>{% endif %}</td></tr>
+{%- for input in inputs limit: 20 %}
+<tr><td style="${MONO2}padding:6px 12px 6px 0;width:110px;font-size:13px;line-height:20px;color:#57606a;vertical-align:top;word-break:break-word;${ROW_TOP}">{{ input[0] | truncatechars: 60 }}</td>
+<td style="${VALUE_STYLE}${ROW_TOP}">{{ input[1] | of_type: 'text' | truncatechars: 200 }}</td></tr>
 {%- endfor %}
-{%- assign more_commits = event.commits.size | minus: 20 %}
+{%- assign more_inputs = inputs.size | minus: 20 %}
+{%- if more_inputs > 0 %}
+<tr><td colspan="2" ${VALUE}><span ${MUTED}>and {{ more_inputs }} more</span></td></tr>
+{%- endif %}
+</table>
+</td></tr>
+{%- endif %}`;
+var COMMITS = `
+{%- assign commits = event.commits | of_type: 'list' %}
+{%- if commits.size > 0 %}
+<tr><td style="padding:16px 24px 0 24px;">
+<h2 ${SECTION_HEADING}>Commits ({{ commits.size }})
+{%- assign compare_url = github.compare_url | web_url %}
+{%- if compare_url != blank %} <a href="{{ compare_url }}" style="${FONT2}font-size:13px;font-weight:400;color:#0969da;text-decoration:underline;">compare</a>{% endif %}</h2>
+<table ${TABLE} width="100%">
+{%- for commit in commits limit: 20 %}
+{%- assign commit_id = commit.id | of_type: 'text' | slice: 0, 7 %}
+{%- assign commit_url = commit.url | web_url %}
+{%- assign commit_summary = commit.message | of_type: 'text' | strip | split: "\\n" | first | strip %}
+{%- assign commit_author = commit.author.name | of_type: 'text' %}
+<tr><td style="padding:6px 12px 6px 0;width:70px;vertical-align:top;${ROW_TOP}">
+{%- if commit_id != blank %}
+{%- if commit_url != blank %}<a href="{{ commit_url }}" ${LINK}><span ${CODE}>{{ commit_id }}</span></a>
+{%- else %}<span ${CODE}>{{ commit_id }}</span>{% endif %}
+{%- endif %}</td>
+<td style="${VALUE_STYLE}${ROW_TOP}">{{ commit_summary }}
+{%- if commit_author != blank %} <span ${MUTED}>&mdash; {{ commit_author }}</span>{% endif %}</td></tr>
+{%- endfor %}
+{%- assign more_commits = commits.size | minus: 20 %}
 {%- if more_commits > 0 %}
 <tr><td colspan="2" ${VALUE}><span ${MUTED}>and {{ more_commits }} more</span></td></tr>
 {%- endif %}
@@ -40300,7 +40410,7 @@ var FOOT = `
 </body>
 </html>
 `;
-var RUN_REPORT_HTML_TEMPLATE = RUN_STATUS_LIQUID + HEAD + FACTS + COMMITS + BUTTON + FOOT;
+var RUN_REPORT_HTML_TEMPLATE = RUN_STATUS_LIQUID + HEAD + FACTS + INPUTS + COMMITS + BUTTON + FOOT;
 
 // src/template/run-report-text.ts
 var BODY = `{{ status_emoji }} {{ run_title }}
@@ -40337,32 +40447,58 @@ Event:        {{ github.event_name }}
 {%- if pull_number != blank %}
 Pull request: #{{ pull_number }}
 {%- if pull_title != blank %} {{ pull_title | replace: "\\r", "" | replace: "\\n", " " }}{% endif %}
-{%- if github.pull_request_url != blank %}
-              <{{ github.pull_request_url }}>
+{%- assign pull_url = github.pull_request_url | web_url %}
+{%- if pull_url != blank %}
+              <{{ pull_url }}>
 {%- endif %}
 {%- endif %}
-{%- if event.release.tag_name != blank %}
-{%- if event.release.name != blank %}{% assign release_title = event.release.name %}{% else %}{% assign release_title = event.release.tag_name %}{% endif %}
+{%- assign release_tag = event.release.tag_name | of_type: 'text' %}
+{%- if release_tag != blank %}
+{%- assign release_title = event.release.name | of_type: 'text' | default: release_tag %}
+{%- assign release_url = event.release.html_url | web_url %}
 Release:      {{ release_title | replace: "\\r", "" | replace: "\\n", " " }}
-{%- unless release_title contains event.release.tag_name %} ({{ event.release.tag_name }}){% endunless %}
-{%- if event.release.html_url != blank %}
-              <{{ event.release.html_url }}>
+{%- unless release_title contains release_tag %} ({{ release_tag | replace: "\\r", "" | replace: "\\n", " " }}){% endunless %}
+{%- if release_url != blank %}
+              <{{ release_url }}>
+{%- endif %}
+{%- endif %}
+`;
+var INPUTS2 = `
+{%- assign inputs = event.inputs | entries %}
+{%- if inputs.size > 0 %}
+
+Inputs ({{ inputs.size }})
+{%- for input in inputs limit: 20 %}
+{%- assign input_value = input[1] | of_type: 'text' | replace: "\\r", "" | replace: "\\n", " " | truncatechars: 200 %}
+- {{ input[0] | replace: "\\r", "" | replace: "\\n", " " | truncatechars: 60 }}{% if input_value != blank %}: {{ input_value }}{% endif %}
+{%- endfor %}
+{%- assign more_inputs = inputs.size | minus: 20 %}
+{%- if more_inputs > 0 %}
+- and {{ more_inputs }} more
 {%- endif %}
 {%- endif %}
 `;
 var COMMITS2 = `
-{%- if event.commits.size > 0 %}
+{%- assign commits = event.commits | of_type: 'list' %}
+{%- if commits.size > 0 %}
+{%- assign compare_url = github.compare_url | web_url %}
 
-Commits ({{ event.commits.size }}){% if github.compare_url != blank %} <{{ github.compare_url }}>{% endif %}
-{%- for commit in event.commits limit: 20 %}
-- {% if commit.id != blank %}{{ commit.id | slice: 0, 7 }} {% endif %}
-{%- if commit.message != blank %}{{ commit.message | strip | split: "\\n" | first | strip }}{% endif %}
-{%- if commit.author.name != blank %} ({{ commit.author.name | replace: "\\r", "" | replace: "\\n", " " }}){% endif %}
-{%- if commit.url != blank %}
-  <{{ commit.url }}>
+Commits ({{ commits.size }}){% if compare_url != blank %} <{{ compare_url }}>{% endif %}
+{%- for commit in commits limit: 20 %}
+{%- assign commit_url = commit.url | web_url %}
+{%- assign commit_line = commit.id | of_type: 'text' | slice: 0, 7 | append: ' ' %}
+{%- assign commit_summary = commit.message | of_type: 'text' | strip | split: "\\n" | first | strip %}
+{%- assign commit_line = commit_line | append: commit_summary | strip %}
+{%- assign commit_author = commit.author.name | of_type: 'text' | replace: "\\r", "" | replace: "\\n", " " %}
+{%- if commit_author != blank %}{% assign commit_line = commit_line | append: ' (' | append: commit_author | append: ')' | strip %}{% endif %}
+{%- if commit_line != blank or commit_url != blank %}
+-{% if commit_line != blank %} {{ commit_line }}{% endif %}
+{%- if commit_url != blank %}
+  <{{ commit_url }}>
+{%- endif %}
 {%- endif %}
 {%- endfor %}
-{%- assign more_commits = event.commits.size | minus: 20 %}
+{%- assign more_commits = commits.size | minus: 20 %}
 {%- if more_commits > 0 %}
 - and {{ more_commits }} more
 {%- endif %}
@@ -40373,7 +40509,7 @@ var LINK2 = `{%- if github.run_url != blank %}
 View the run: <{{ github.run_url }}>
 {%- endif %}
 `;
-var RUN_REPORT_TEXT_TEMPLATE = RUN_STATUS_LIQUID + BODY + COMMITS2 + LINK2;
+var RUN_REPORT_TEXT_TEMPLATE = RUN_STATUS_LIQUID + BODY + INPUTS2 + COMMITS2 + LINK2;
 
 // src/template/run-report.ts
 var DEFAULT_SUBJECT_TEMPLATE = `${RUN_STATUS_LIQUID}{{ status_emoji }}
@@ -42615,7 +42751,7 @@ var Path = class {
 // node_modules/@actions/glob/lib/internal-pattern.js
 var IS_WINDOWS6 = process.platform === "win32";
 var Pattern = class _Pattern {
-  constructor(patternOrNegate, isImplicitPattern = false, segments, homedir2) {
+  constructor(patternOrNegate, isImplicitPattern = false, segments, homedir3) {
     this.negate = false;
     let pattern;
     if (typeof patternOrNegate === "string") {
@@ -42634,7 +42770,7 @@ var Pattern = class _Pattern {
       this.negate = !this.negate;
       pattern = pattern.substr(1).trim();
     }
-    pattern = _Pattern.fixupPattern(pattern, homedir2);
+    pattern = _Pattern.fixupPattern(pattern, homedir3);
     this.segments = new Path(pattern).segments;
     this.trailingSeparator = normalizeSeparators(pattern).endsWith(path4.sep);
     pattern = safeTrimTrailingSeparator(pattern);
@@ -42690,7 +42826,7 @@ var Pattern = class _Pattern {
   /**
    * Normalizes slashes and ensures absolute root
    */
-  static fixupPattern(pattern, homedir2) {
+  static fixupPattern(pattern, homedir3) {
     assert3(pattern, "pattern cannot be empty");
     const literalSegments = new Path(pattern).segments.map((x2) => _Pattern.getLiteral(x2));
     assert3(literalSegments.every((x2, i) => (x2 !== "." || i === 0) && x2 !== ".."), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
@@ -42699,10 +42835,10 @@ var Pattern = class _Pattern {
     if (pattern === "." || pattern.startsWith(`.${path4.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
     } else if (pattern === "~" || pattern.startsWith(`~${path4.sep}`)) {
-      homedir2 = homedir2 || os5.homedir();
-      assert3(homedir2, "Unable to determine HOME directory");
-      assert3(hasAbsoluteRoot(homedir2), `Expected HOME directory to be a rooted path. Actual '${homedir2}'`);
-      pattern = _Pattern.globEscape(homedir2) + pattern.substr(1);
+      homedir3 = homedir3 || os5.homedir();
+      assert3(homedir3, "Unable to determine HOME directory");
+      assert3(hasAbsoluteRoot(homedir3), `Expected HOME directory to be a rooted path. Actual '${homedir3}'`);
+      pattern = _Pattern.globEscape(homedir3) + pattern.substr(1);
     } else if (IS_WINDOWS6 && (pattern.match(/^[A-Z]:$/i) || pattern.match(/^[A-Z]:[^\\]/i))) {
       let root = ensureAbsoluteRoot("C:\\dummy-root", pattern.substr(0, 2));
       if (pattern.length > 2 && !root.endsWith("\\")) {
@@ -42783,11 +42919,11 @@ var SearchState = class {
 // node_modules/@actions/glob/lib/internal-globber.js
 var __awaiter2 = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve2) {
-      resolve2(value);
+    return value instanceof P2 ? value : new P2(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve2, reject2) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42803,7 +42939,7 @@ var __awaiter2 = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42816,14 +42952,14 @@ var __asyncValues = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v2) {
-      return new Promise(function(resolve2, reject2) {
-        v2 = o[n](v2), settle(resolve2, reject2, v2.done, v2.value);
+      return new Promise(function(resolve5, reject2) {
+        v2 = o[n](v2), settle(resolve5, reject2, v2.done, v2.value);
       });
     };
   }
-  function settle(resolve2, reject2, d, v2) {
+  function settle(resolve5, reject2, d, v2) {
     Promise.resolve(v2).then(function(v3) {
-      resolve2({ value: v3, done: d });
+      resolve5({ value: v3, done: d });
     }, reject2);
   }
 };
@@ -43020,11 +43156,11 @@ var DefaultGlobber = class _DefaultGlobber {
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter3 = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve2) {
-      resolve2(value);
+    return value instanceof P2 ? value : new P2(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve2, reject2) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -43040,7 +43176,7 @@ var __awaiter3 = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -43052,39 +43188,229 @@ function create(patterns, options) {
 }
 
 // src/action/attachments.ts
-import { readFile, stat as stat2 } from "node:fs/promises";
-import { basename as basename3, isAbsolute } from "node:path";
-async function collectAttachments(settings, workspace) {
-  const lines = settings.patterns.map((line) => line.trim()).filter(isPattern);
-  if (lines.length === 0) return { attachments: [], paths: [], totalBytes: 0 };
-  const paths = await matchFiles(lines, workspace);
-  if (paths.length === 0) {
-    reportNoFiles(lines, settings.ifNoFilesFound);
-    return { attachments: [], paths: [], totalBytes: 0 };
+import { basename as basename3, relative as relative2, resolve as resolve3 } from "node:path";
+
+// src/action/attachment-patterns.ts
+import { stat as stat3 } from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { dirname as dirname3, isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
+
+// src/action/file-boundary.ts
+import { constants as constants3 } from "node:fs";
+import { open as open2, realpath, stat as stat2 } from "node:fs/promises";
+import { isAbsolute, join as join3, relative, resolve, sep as sep5 } from "node:path";
+var FileRefusal = class extends Error {
+  name = "FileRefusal";
+  /** `place`: outside the boundary or into a hidden name; `type`: not an ordinary file. */
+  reason;
+  constructor(reason, message) {
+    super(message);
+    this.reason = reason;
   }
-  const totalBytes = await measureFiles(paths, settings.maxBytes);
-  const attachments = await Promise.all(
-    paths.map(async (path6) => ({ filename: basename3(path6), content: await readFile(path6) }))
-  );
-  return { attachments, paths, totalBytes };
+};
+async function createBoundary2(path6, description) {
+  const absolute = resolve(path6);
+  const real = await realpath(absolute).catch((error2) => {
+    if (error2?.code === "ENOENT") return absolute;
+    throw error2;
+  });
+  return { path: absolute, real, description };
 }
+function isWithin(path6, folder) {
+  const rest = relative(folder, path6);
+  return rest === "" || rest !== ".." && !rest.startsWith(`..${sep5}`) && !isAbsolute(rest);
+}
+async function resolveWithin(path6, boundary) {
+  const absolute = resolve(path6);
+  if (!isWithin(absolute, boundary.path)) {
+    throw new FileRefusal("place", `it lies outside ${boundary.description}.`);
+  }
+  const real = await realpath(absolute);
+  if (!isWithin(real, boundary.real)) {
+    throw new FileRefusal(
+      "place",
+      `it leads through a symbolic link to ${JSON.stringify(real)}, outside ${boundary.description}.`
+    );
+  }
+  const direct = join3(boundary.real, relative(boundary.path, absolute));
+  const hidden = relative(boundary.real, real).split(sep5).some((name) => name.startsWith("."));
+  if (real !== direct && hidden) {
+    throw new FileRefusal(
+      "place",
+      `it leads through a symbolic link to ${JSON.stringify(real)}, a hidden file or folder (such as .git, where actions/checkout keeps the job token).`
+    );
+  }
+  return real;
+}
+function refuseType(info2) {
+  return new FileRefusal(
+    "type",
+    info2.isDirectory() ? "it is a folder, not a regular file." : "it is not a regular file (a named pipe, device or socket): only ordinary files are read."
+  );
+}
+async function measureRegularFile(real) {
+  const info2 = await stat2(real);
+  if (!info2.isFile()) throw refuseType(info2);
+  return info2.size;
+}
+async function readRegularFile(real, maxBytes) {
+  const flags = constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK;
+  const handle = await open2(real, flags);
+  try {
+    const info2 = await handle.stat();
+    if (!info2.isFile()) throw refuseType(info2);
+    if (info2.size > maxBytes) throw new FileRefusal("type", `it is larger than ${maxBytes} bytes.`);
+    const buffer = Buffer.alloc(info2.size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > info2.size) {
+      throw new FileRefusal(
+        "type",
+        "it is not an ordinary file: it reads more data than its size says (a generated file such as those under /proc, or one still being written)."
+      );
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/action/attachment-patterns.ts
 function isPattern(line) {
   return line !== "" && !line.startsWith("#");
 }
+function anchorPattern(line, workspace) {
+  const negated = /^!+/.exec(line)?.[0] ?? "";
+  let rest = line.slice(negated.length).trim();
+  if (isAbsolutePattern(rest)) return line;
+  while (rest.startsWith("./")) rest = rest.slice(2);
+  const root = escapeGlob(workspace.replace(/\/+$/, ""));
+  return `${negated}${rest === "." || rest === "" ? root : `${root}/${rest}`}`;
+}
+function isAbsolutePattern(pattern) {
+  return isAbsolute2(pattern) || pattern === "~" || pattern.startsWith("~/");
+}
+function escapeGlob(path6) {
+  return path6.replace(/\\/g, "\\\\").replace(/\[/g, "[[]").replace(/\?/g, "[?]").replace(/\*/g, "[*]");
+}
+function literalBaseOf(line, home = homedir2()) {
+  if (line.startsWith("!")) return void 0;
+  const pattern = line.trim();
+  if (!isAbsolutePattern(pattern)) return void 0;
+  const expanded = pattern.startsWith("~") ? home + pattern.slice(1) : pattern;
+  const literal = [];
+  for (const segment of expanded.split("/")) {
+    const text2 = literalSegment(segment);
+    if (text2 === void 0) break;
+    literal.push(text2);
+  }
+  const base = literal.join("/").replace(/\/+$/, "");
+  return base === "" ? "/" : base;
+}
+function literalSegment(segment) {
+  let text2 = "";
+  for (let i = 0; i < segment.length; i++) {
+    const char = segment[i] ?? "";
+    if (char === "\\" && i + 1 < segment.length) {
+      text2 += segment[++i] ?? "";
+    } else if (char === "*" || char === "?") {
+      return void 0;
+    } else if (char === "[") {
+      const set = readBracket(segment, i);
+      if (set === void 0) {
+        text2 += char;
+        continue;
+      }
+      if (set.text.length > 1) return void 0;
+      text2 += set.text === "" ? char : set.text;
+      i = set.text === "" ? i : set.close;
+    } else {
+      text2 += char;
+    }
+  }
+  return text2;
+}
+function readBracket(segment, open3) {
+  let text2 = "";
+  for (let i = open3 + 1; i < segment.length; i++) {
+    const char = segment[i] ?? "";
+    if (char === "\\" && i + 1 < segment.length) text2 += segment[++i] ?? "";
+    else if (char === "]") return { text: text2, close: i };
+    else text2 += char;
+  }
+  return void 0;
+}
+async function createBoundaries(lines, workspace) {
+  const own = await createBoundary2(workspace, `the workspace (${resolve2(workspace)})`);
+  const absolute = [];
+  for (const line of lines) {
+    const base = literalBaseOf(line);
+    if (base === void 0) continue;
+    const folder = await stat3(base).then(
+      (info2) => info2.isDirectory() ? base : dirname3(base),
+      () => void 0
+    );
+    if (folder === void 0) continue;
+    const description = `the folder of the pattern ${JSON.stringify(line)}`;
+    absolute.push(await createBoundary2(folder, description));
+  }
+  return { workspace: own, absolute };
+}
+
+// src/action/attachments.ts
+async function collectAttachments(settings, workspace) {
+  const lines = settings.patterns.map((line) => line.trim()).filter(isPattern);
+  if (lines.length === 0) return { attachments: [], paths: [], totalBytes: 0 };
+  const files = await matchFiles(lines, workspace);
+  if (files.length === 0) {
+    reportNoFiles(lines, settings.ifNoFilesFound);
+    return { attachments: [], paths: [], totalBytes: 0 };
+  }
+  checkTotal(files, settings.maxBytes, workspace);
+  const attachments = [];
+  for (const file of files) {
+    const content = await readMatched(file, settings.maxBytes, workspace);
+    attachments.push({ filename: basename3(file.path), content });
+  }
+  const read2 = files.map((file, i) => ({ ...file, size: attachments[i]?.content.length ?? 0 }));
+  const totalBytes = checkTotal(read2, settings.maxBytes, workspace);
+  return { attachments, paths: files.map((file) => file.path), totalBytes };
+}
 async function matchFiles(lines, workspace) {
+  const globber = await createGlobber(lines, workspace);
+  const boundaries = await createBoundaries(lines, workspace);
+  const found = /* @__PURE__ */ new Map();
+  try {
+    for await (const path6 of globber.globGenerator()) {
+      if (!found.has(path6)) found.set(path6, await admitFile(path6, boundaries, workspace));
+    }
+  } catch (error2) {
+    if (error2 instanceof ActionInputError) throw error2;
+    throw new ActionInputError(
+      Inputs.attachments,
+      `the search for files stopped: ${describe(error2)}. A symbolic link that loops, or that leads to a folder the runner cannot read, stops it: remove the link or narrow the patterns.`
+    );
+  }
+  return [...found.values()].sort((a, b) => compareCodePoints(a.path, b.path));
+}
+async function createGlobber(lines, workspace) {
   const patterns = lines.map((line) => anchorPattern(line, workspace)).join("\n");
   try {
-    const globber = await create(patterns, {
+    return await create(patterns, {
       matchDirectories: false,
       implicitDescendants: true,
+      // Links are followed, so a link to a folder of reports still works; where each one
+      // really leads is checked file by file (admitFile) before anything is read.
       followSymbolicLinks: true,
       // A pattern like `.` or `dist` would otherwise take `.git/config`, where actions/checkout
       // keeps the job's token, and `.env` files: mail leaves the runner for good. The same
       // default actions/upload-artifact adopted in v4.4 for the same reason.
       excludeHiddenFiles: true
     });
-    const found = await globber.glob();
-    return [...new Set(found)].sort(compareCodePoints);
   } catch (error2) {
     throw new ActionInputError(
       Inputs.attachments,
@@ -43092,25 +43418,43 @@ async function matchFiles(lines, workspace) {
     );
   }
 }
-function anchorPattern(line, workspace) {
-  const negated = /^!+/.exec(line)?.[0] ?? "";
-  let rest = line.slice(negated.length).trim();
-  if (isAbsolute(rest) || rest === "~" || rest.startsWith("~/")) return line;
-  while (rest.startsWith("./")) rest = rest.slice(2);
-  const root = escapeGlob(workspace.replace(/\/+$/, ""));
-  return `${negated}${rest === "." || rest === "" ? root : `${root}/${rest}`}`;
+async function admitFile(path6, boundaries, workspace) {
+  const candidates = isWithin(path6, boundaries.workspace.path) ? [boundaries.workspace] : boundaries.absolute.filter((boundary) => isWithin(path6, boundary.path));
+  let refusal2 = new FileRefusal(
+    "place",
+    "it lies outside the workspace and outside the folder of every absolute pattern."
+  );
+  for (const boundary of candidates) {
+    try {
+      const real = await resolveWithin(path6, boundary);
+      return { path: path6, real, size: await measureRegularFile(real) };
+    } catch (error2) {
+      refusal2 = error2;
+    }
+  }
+  throw refuseFile2(path6, refusal2, workspace);
 }
-function escapeGlob(path6) {
-  return path6.replace(/\\/g, "\\\\").replace(/\[/g, "[[]").replace(/\?/g, "[?]").replace(/\*/g, "[*]");
+async function readMatched(file, maxBytes, workspace) {
+  try {
+    return await readRegularFile(file.real, maxBytes);
+  } catch (error2) {
+    throw refuseFile2(file.path, error2, workspace);
+  }
 }
-async function measureFiles(paths, maxBytes) {
-  const sizes = await Promise.all(paths.map(async (path6) => (await stat2(path6)).size));
-  const total = sizes.reduce((sum, size) => sum + size, 0);
+function refuseFile2(path6, error2, workspace) {
+  const advice = error2 instanceof FileRefusal && error2.reason === "place" ? " A pull request can add symbolic links, so files are attached only from inside the workspace (or the folder an absolute pattern names), never through a link into a hidden folder: replace the link with the file itself, or narrow the patterns." : "";
+  return new ActionInputError(
+    Inputs.attachments,
+    `refused ${showPath(path6, workspace)}: ${describe(error2)}${advice}`
+  );
+}
+function checkTotal(files, maxBytes, workspace) {
+  const total = files.reduce((sum, file) => sum + file.size, 0);
   if (total > maxBytes) {
-    const largest = paths.map((path6, i) => ({ path: path6, size: sizes[i] ?? 0 })).sort((a, b) => b.size - a.size).slice(0, 3).map(({ path: path6, size }) => `${path6} (${formatBytes(size)})`);
+    const largest = [...files].sort((a, b) => b.size - a.size).slice(0, 3).map(({ path: path6, size }) => `${showPath(path6, workspace)} (${formatBytes(size)})`);
     throw new ActionInputError(
       Inputs.attachments,
-      `the ${paths.length} matched file(s) total ${formatBytes(total)}, over the ${formatBytes(maxBytes)} limit of ${Inputs.attachmentsMaxSize}. Largest: ${largest.join(", ")}. Narrow the patterns, compress the files, or raise ${Inputs.attachmentsMaxSize} (most providers refuse messages over 20-25 MB; base64 adds a third).`
+      `the ${files.length} matched file(s) total ${formatBytes(total)}, over the ${formatBytes(maxBytes)} limit of ${Inputs.attachmentsMaxSize}. Largest: ${largest.join(", ")}. Narrow the patterns, compress the files, or raise ${Inputs.attachmentsMaxSize} (most providers refuse messages over 20-25 MB; base64 adds a third).`
     );
   }
   return total;
@@ -43126,6 +43470,10 @@ function reportNoFiles(lines, ifNoFilesFound) {
   const note = escapeUntrustedInline(`Input "${Inputs.attachments}": ${message}`);
   if (ifNoFilesFound === "warn") warning(note);
   else info(note);
+}
+function showPath(path6, workspace) {
+  const root = resolve3(workspace);
+  return JSON.stringify(isWithin(path6, root) ? relative2(root, path6) : path6);
 }
 function formatBytes(bytes) {
   const units = [
@@ -43144,7 +43492,7 @@ function describe(error2) {
 }
 
 // src/action/event-payload.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 var EventPayloadError = class extends Error {
   name = "EventPayloadError";
 };
@@ -43153,7 +43501,7 @@ async function readEventPayload(env) {
   if (path6 === void 0 || path6 === "") return {};
   let text2;
   try {
-    text2 = await readFile2(path6, "utf8");
+    text2 = await readFile(path6, "utf8");
   } catch (error2) {
     if (error2.code === "ENOENT") return {};
     throw new EventPayloadError(`GITHUB_EVENT_PATH ${path6} cannot be read: ${String(error2)}`);
@@ -43382,31 +43730,34 @@ function parseHeaderLines(text2) {
 }
 
 // src/action/workspace-file.ts
-import { open as open2 } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
 var MAX_INPUT_FILE_BYTES = 1024 * 1024;
 async function readWorkspaceFile(input, path6, workspace, maxBytes = MAX_INPUT_FILE_BYTES) {
-  const resolved = resolve(workspace, path6);
+  const resolved = resolve4(workspace, path6);
   const fail2 = (why) => {
     throw new ActionInputError(input, `cannot use ${JSON.stringify(resolved)}: ${why}`);
   };
   let bytes;
   try {
-    const handle = await open2(resolved, "r");
-    try {
-      const stat3 = await handle.stat();
-      if (!stat3.isFile()) fail2("it is not a regular file.");
-      if (stat3.size > maxBytes) fail2(`it is larger than ${maxBytes} bytes.`);
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    const real = await resolveWithin(resolved, await boundaryOf(path6, resolved, workspace));
+    if (await measureRegularFile(real) > maxBytes) fail2(`it is larger than ${maxBytes} bytes.`);
+    bytes = await readRegularFile(real, maxBytes);
   } catch (error2) {
     if (error2 instanceof ActionInputError) throw error2;
+    if (error2 instanceof FileRefusal) return fail2(error2.message + adviceFor(error2));
     return fail2(describeFsError(error2, workspace));
   }
-  if (bytes.length > maxBytes) fail2(`it is larger than ${maxBytes} bytes.`);
   return { path: resolved, text: decodeUtf82(bytes, fail2) };
+}
+async function boundaryOf(path6, resolved, workspace) {
+  const own = await createBoundary2(workspace, `the workspace (${resolve4(workspace)})`);
+  if (!isAbsolute3(path6) || isWithin(resolved, own.path)) return own;
+  const folder = dirname4(resolved);
+  return createBoundary2(folder, `the folder ${JSON.stringify(folder)}`);
+}
+function adviceFor(refusal2) {
+  if (refusal2.reason !== "place") return "";
+  return " A pull request can add symbolic links, so files are read only from inside the workspace, never through a link into a hidden folder; give the path of the file itself.";
 }
 function describeFsError(error2, workspace) {
   const code = error2?.code;

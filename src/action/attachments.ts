@@ -1,16 +1,30 @@
 /**
  * The `attachments` input: glob patterns, one per line, relative to the workspace, resolved to
  * files that go into the message. Sizes are checked before a byte is read, so a pattern that
- * matches a 2 GB build directory fails fast instead of exhausting the runner's memory.
+ * matches a 2 GB build directory fails fast instead of exhausting the runner's memory. In a
+ * pull request the files are the pull request's, links included: every file must really lie in
+ * the workspace and be an ordinary file, or the step fails naming it (file-boundary.ts).
  */
 
 import * as core from '@actions/core';
 import * as glob from '@actions/glob';
-import { readFile, stat } from 'node:fs/promises';
-import { basename, isAbsolute } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import type { AttachmentInput } from '../mime/index.js';
 import { ActionInputError } from './action-input-error.js';
+import {
+  anchorPattern,
+  createBoundaries,
+  isPattern,
+  type PatternBoundaries,
+} from './attachment-patterns.js';
 import { Inputs } from './constants.js';
+import {
+  FileRefusal,
+  isWithin,
+  measureRegularFile,
+  readRegularFile,
+  resolveWithin,
+} from './file-boundary.js';
 import { escapeUntrustedInline } from './safe-log.js';
 
 export interface AttachmentSettings {
@@ -36,36 +50,67 @@ export async function collectAttachments(
 ): Promise<CollectedAttachments> {
   const lines = settings.patterns.map((line) => line.trim()).filter(isPattern);
   if (lines.length === 0) return { attachments: [], paths: [], totalBytes: 0 };
-  const paths = await matchFiles(lines, workspace);
-  if (paths.length === 0) {
+  const files = await matchFiles(lines, workspace);
+  if (files.length === 0) {
     reportNoFiles(lines, settings.ifNoFilesFound);
     return { attachments: [], paths: [], totalBytes: 0 };
   }
-  const totalBytes = await measureFiles(paths, settings.maxBytes);
-  const attachments = await Promise.all(
-    paths.map(async (path) => ({ filename: basename(path), content: await readFile(path) })),
-  );
-  return { attachments, paths, totalBytes };
+  checkTotal(files, settings.maxBytes, workspace);
+  const attachments: AttachmentInput[] = [];
+  for (const file of files) {
+    const content = await readMatched(file, settings.maxBytes, workspace);
+    attachments.push({ filename: basename(file.path), content });
+  }
+  // Measured again from what was read: a file may have grown since it was measured.
+  const read = files.map((file, i) => ({ ...file, size: attachments[i]?.content.length ?? 0 }));
+  const totalBytes = checkTotal(read, settings.maxBytes, workspace);
+  return { attachments, paths: files.map((file) => file.path), totalBytes };
 }
 
-function isPattern(line: string): boolean {
-  return line !== '' && !line.startsWith('#');
+/** A file a pattern matched: the path as found, its real path, and its size on disk. */
+interface MatchedFile {
+  path: string;
+  real: string;
+  size: number;
 }
 
-async function matchFiles(lines: string[], workspace: string): Promise<string[]> {
+/**
+ * Globs lazily and admits each file as it is found, so a linked folder that leads out of the
+ * workspace (to `/`, say) stops the search at its first file instead of after walking the disk.
+ */
+async function matchFiles(lines: string[], workspace: string): Promise<MatchedFile[]> {
+  const globber = await createGlobber(lines, workspace);
+  const boundaries = await createBoundaries(lines, workspace);
+  const found = new Map<string, MatchedFile>();
+  try {
+    for await (const path of globber.globGenerator()) {
+      if (!found.has(path)) found.set(path, await admitFile(path, boundaries, workspace));
+    }
+  } catch (error) {
+    if (error instanceof ActionInputError) throw error;
+    throw new ActionInputError(
+      Inputs.attachments,
+      `the search for files stopped: ${describe(error)}. A symbolic link that loops, or that ` +
+        'leads to a folder the runner cannot read, stops it: remove the link or narrow the patterns.',
+    );
+  }
+  return [...found.values()].sort((a, b) => compareCodePoints(a.path, b.path));
+}
+
+async function createGlobber(lines: string[], workspace: string): Promise<glob.Globber> {
   const patterns = lines.map((line) => anchorPattern(line, workspace)).join('\n');
   try {
-    const globber = await glob.create(patterns, {
+    return await glob.create(patterns, {
       matchDirectories: false,
       implicitDescendants: true,
+      // Links are followed, so a link to a folder of reports still works; where each one
+      // really leads is checked file by file (admitFile) before anything is read.
       followSymbolicLinks: true,
       // A pattern like `.` or `dist` would otherwise take `.git/config`, where actions/checkout
       // keeps the job's token, and `.env` files: mail leaves the runner for good. The same
       // default actions/upload-artifact adopted in v4.4 for the same reason.
       excludeHiddenFiles: true,
     });
-    const found = await globber.glob();
-    return [...new Set(found)].sort(compareCodePoints);
   } catch (error) {
     throw new ActionInputError(
       Inputs.attachments,
@@ -75,41 +120,63 @@ async function matchFiles(lines: string[], workspace: string): Promise<string[]>
   }
 }
 
-/**
- * Relative patterns are anchored at the workspace rather than the process's working directory,
- * which a previous step or `working-directory` may have changed. The workspace path itself is
- * escaped so that a `[` or `*` in it is not taken as a wildcard.
- */
-function anchorPattern(line: string, workspace: string): string {
-  const negated = /^!+/.exec(line)?.[0] ?? '';
-  let rest = line.slice(negated.length).trim();
-  if (isAbsolute(rest) || rest === '~' || rest.startsWith('~/')) return line;
-  while (rest.startsWith('./')) rest = rest.slice(2);
-  const root = escapeGlob(workspace.replace(/\/+$/, ''));
-  return `${negated}${rest === '.' || rest === '' ? root : `${root}/${rest}`}`;
+/** Resolves and measures one found file, or refuses it naming the file and why. */
+async function admitFile(
+  path: string,
+  boundaries: PatternBoundaries,
+  workspace: string,
+): Promise<MatchedFile> {
+  const candidates = isWithin(path, boundaries.workspace.path)
+    ? [boundaries.workspace]
+    : boundaries.absolute.filter((boundary) => isWithin(path, boundary.path));
+  let refusal: unknown = new FileRefusal(
+    'place',
+    'it lies outside the workspace and outside the folder of every absolute pattern.',
+  );
+  for (const boundary of candidates) {
+    try {
+      const real = await resolveWithin(path, boundary);
+      return { path, real, size: await measureRegularFile(real) };
+    } catch (error) {
+      refusal = error;
+    }
+  }
+  throw refuseFile(path, refusal, workspace);
 }
 
-function escapeGlob(path: string): string {
-  return path
-    .replace(/\\/g, '\\\\')
-    .replace(/\[/g, '[[]')
-    .replace(/\?/g, '[?]')
-    .replace(/\*/g, '[*]');
+async function readMatched(file: MatchedFile, maxBytes: number, workspace: string) {
+  try {
+    return await readRegularFile(file.real, maxBytes);
+  } catch (error) {
+    throw refuseFile(file.path, error, workspace);
+  }
 }
 
-/** Sums sizes from fs.stat and fails before reading anything when they pass the cap. */
-async function measureFiles(paths: string[], maxBytes: number): Promise<number> {
-  const sizes = await Promise.all(paths.map(async (path) => (await stat(path)).size));
-  const total = sizes.reduce((sum, size) => sum + size, 0);
+function refuseFile(path: string, error: unknown, workspace: string): ActionInputError {
+  const advice =
+    error instanceof FileRefusal && error.reason === 'place'
+      ? ' A pull request can add symbolic links, so files are attached only from inside the ' +
+        'workspace (or the folder an absolute pattern names), never through a link into a ' +
+        'hidden folder: replace the link with the file itself, or narrow the patterns.'
+      : '';
+  return new ActionInputError(
+    Inputs.attachments,
+    `refused ${showPath(path, workspace)}: ${describe(error)}${advice}`,
+  );
+}
+
+/** Sums the sizes and fails when they pass the cap, naming the largest files. */
+function checkTotal(files: readonly MatchedFile[], maxBytes: number, workspace: string): number {
+  const total = files.reduce((sum, file) => sum + file.size, 0);
   if (total > maxBytes) {
-    const largest = paths
-      .map((path, i) => ({ path, size: sizes[i] ?? 0 }))
+    // Quoted: a file name from the repository can hold a line break or `::`.
+    const largest = [...files]
       .sort((a, b) => b.size - a.size)
       .slice(0, 3)
-      .map(({ path, size }) => `${path} (${formatBytes(size)})`);
+      .map(({ path, size }) => `${showPath(path, workspace)} (${formatBytes(size)})`);
     throw new ActionInputError(
       Inputs.attachments,
-      `the ${paths.length} matched file(s) total ${formatBytes(total)}, ` +
+      `the ${files.length} matched file(s) total ${formatBytes(total)}, ` +
         `over the ${formatBytes(maxBytes)} limit of ${Inputs.attachmentsMaxSize}. Largest: ` +
         `${largest.join(', ')}. Narrow the patterns, compress the files, or raise ` +
         `${Inputs.attachmentsMaxSize} (most providers refuse messages over 20-25 MB; base64 ` +
@@ -133,6 +200,12 @@ function reportNoFiles(lines: string[], ifNoFilesFound: AttachmentSettings['ifNo
   const note = escapeUntrustedInline(`Input "${Inputs.attachments}": ${message}`);
   if (ifNoFilesFound === 'warn') core.warning(note);
   else core.info(note);
+}
+
+/** A found file for a message: quoted, relative to the workspace when it lies in it. */
+function showPath(path: string, workspace: string): string {
+  const root = resolve(workspace);
+  return JSON.stringify(isWithin(path, root) ? relative(root, path) : path);
 }
 
 /** SI units, as the `attachments-max-size` default (25MB) is written. */

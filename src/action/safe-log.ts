@@ -20,9 +20,11 @@ import type { TranscriptEntry } from '../smtp/index.js';
 /** Line breaks the runner or a log viewer may honour: each starts a new prefixed line. */
 const LINE_BREAK = /\r\n|[\r\n\u2028\u2029\u0085]/;
 
-// Other C0 and C1 controls and DEL: terminal escapes could redraw or hide log text.
+// Other C0 and C1 controls and DEL: terminal escapes could redraw or hide log text. And the
+// bidirectional overrides and isolates (CVE-2021-42574): they reorder what a reader sees, so a
+// file name `report<U+202E>fdp.exe` shows as `reportexe.pdf`. Plain right-to-left text stays.
 // eslint-disable-next-line no-control-regex -- matching controls is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u0084\u0086-\u009f]/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u0084\u0086-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** `\u001b` for ESC: the character shown, not acted on. */
 function showCodePoint(char: string): string {
@@ -41,9 +43,10 @@ function disarmLegacyCommands(text: string): string {
   return text.replace(LEGACY_COMMAND, '##\\u005b');
 }
 
-// Every C0 and C1 control, DEL and the Unicode line separators, line breaks included.
+// Every C0 and C1 control, DEL, the Unicode line separators, line breaks included, and the
+// bidirectional overrides and isolates.
 // eslint-disable-next-line no-control-regex -- matching controls is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Untrusted text for the middle of a log line the action writes (`Attempt 1 failed (...)`): one

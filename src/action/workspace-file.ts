@@ -2,9 +2,16 @@
  * Reads a file an input names (`body-file`, `html-body-file`, `tls-ca`), relative to the
  * checked-out repository: GITHUB_WORKSPACE, as `actions/checkout` leaves it.
  */
-import { open } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { ActionInputError } from './action-input-error.js';
+import {
+  createBoundary,
+  FileRefusal,
+  isWithin,
+  measureRegularFile,
+  readRegularFile,
+  resolveWithin,
+} from './file-boundary.js';
 
 /** 1 MiB: far more than any template or CA bundle, far less than would hurt the runner. */
 export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
@@ -17,7 +24,9 @@ export interface WorkspaceFile {
 
 /**
  * Reads `path` (relative to `workspace`, or absolute) as UTF-8 text of at most `maxBytes`.
- * Every failure is an ActionInputError naming `input` and the resolved path.
+ * Every failure is an ActionInputError naming `input` and the resolved path. The file must
+ * really lie in the workspace (after every symbolic link), or, for an absolute path outside the
+ * workspace, in the folder that path names; and it must be an ordinary file (file-boundary.ts).
  */
 export async function readWorkspaceFile(
   input: string,
@@ -31,22 +40,35 @@ export async function readWorkspaceFile(
   };
   let bytes: Buffer;
   try {
-    const handle = await open(resolved, 'r');
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) fail('it is not a regular file.');
-      if (stat.size > maxBytes) fail(`it is larger than ${maxBytes} bytes.`);
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    const real = await resolveWithin(resolved, await boundaryOf(path, resolved, workspace));
+    if ((await measureRegularFile(real)) > maxBytes) fail(`it is larger than ${maxBytes} bytes.`);
+    bytes = await readRegularFile(real, maxBytes);
   } catch (error) {
     if (error instanceof ActionInputError) throw error;
+    if (error instanceof FileRefusal) return fail(error.message + adviceFor(error));
     return fail(describeFsError(error, workspace));
   }
-  // Checked again after reading: the file may have grown between stat and read.
-  if (bytes.length > maxBytes) fail(`it is larger than ${maxBytes} bytes.`);
   return { path: resolved, text: decodeUtf8(bytes, fail) };
+}
+
+/**
+ * The workspace for a relative path, and for any path that lies in it: the pull request
+ * controls every name there, an absolute spelling included. An absolute path elsewhere is the
+ * workflow author's own: its file must lie in the folder the path names.
+ */
+async function boundaryOf(path: string, resolved: string, workspace: string) {
+  const own = await createBoundary(workspace, `the workspace (${resolve(workspace)})`);
+  if (!isAbsolute(path) || isWithin(resolved, own.path)) return own;
+  const folder = dirname(resolved);
+  return createBoundary(folder, `the folder ${JSON.stringify(folder)}`);
+}
+
+function adviceFor(refusal: FileRefusal): string {
+  if (refusal.reason !== 'place') return '';
+  return (
+    ' A pull request can add symbolic links, so files are read only from inside the ' +
+    'workspace, never through a link into a hidden folder; give the path of the file itself.'
+  );
 }
 
 function describeFsError(error: unknown, workspace: string): string {

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  escapeUntrustedInline,
   escapeUntrustedLines,
   printTranscript,
   printUntrusted,
@@ -148,5 +149,40 @@ describe('escapeUntrustedLines', () => {
     expect(escapeUntrustedLines(text)).toBe(
       'SMTP failed: 550 ##\\u005bset-output name=x;]y\nCheck \\u001b[31mit\nnow',
     );
+  });
+});
+
+/**
+ * Bidirectional overrides and isolates (CVE-2021-42574, "Trojan Source") reorder what a person
+ * sees: `Sent to dev@example.com <RLO>moc.live@` shows an address that is not in the text, and a
+ * file name `report<RLO>fdp.exe` shows as `reportexe.pdf`. Log text from outside shows them.
+ */
+describe('bidirectional controls in untrusted text', () => {
+  const bidi = [
+    '\u202a',
+    '\u202b',
+    '\u202c',
+    '\u202d',
+    '\u202e',
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069',
+  ];
+  const text = `report${bidi.join('x')}fdp.exe`;
+  const shown = (line: string) => bidi.every((char) => !line.includes(char));
+
+  it('are shown as \\u escapes by every form', () => {
+    expect(escapeUntrustedInline(text)).toBe(
+      'report\\u202ax\\u202bx\\u202cx\\u202dx\\u202ex\\u2066x\\u2067x\\u2068x\\u2069fdp.exe',
+    );
+    expect(shown(escapeUntrustedLines(`a\n${text}`))).toBe(true);
+    expect(shown(quoteUntrusted(text))).toBe(true);
+    const lines = captureStdout(() => printUntrusted([text], 'eml| '));
+    expect(lines[1]).toBe(`eml| ${escapeUntrustedInline(text)}`);
+  });
+
+  it('leave other right-to-left text alone', () => {
+    expect(escapeUntrustedInline('שלום עולם مرحبا')).toBe('שלום עולם مرحبا');
   });
 });

@@ -1,11 +1,12 @@
 // Attachments in the built action: glob patterns in the workspace, the size cap checked before
-// any connection, and if-no-files-found.
-import { mkdir, truncate, writeFile } from 'node:fs/promises';
+// any connection, if-no-files-found, and the symbolic links a pull request can add.
+import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../helpers/action-run.js';
-import { parseReceived, serverInputs } from '../helpers/action-server.js';
+import { mailPassword, parseReceived, serverInputs } from '../helpers/action-server.js';
 import { expectFailedBeforeConnecting } from './early-failure.js';
+import { visibleLog } from './log-lines.js';
 import { useActionServers } from './per-test-server.js';
 
 const startServer = useActionServers();
@@ -118,5 +119,41 @@ describe('attachments', () => {
       server,
       /::error::Input "attachments": .*'\.\.' is not allowed/,
     );
+  });
+});
+
+describe('attachments and the links a pull request can add', () => {
+  it('refuses a link to /proc/self/environ, where INPUT_PASSWORD is, before connecting', async () => {
+    const server = await startServer();
+    const run = await runAction({
+      files: { 'reports/summary.txt': 'fine\n' },
+      prepare: (workspace) => symlink('/proc/self/environ', join(workspace, 'reports/log.txt')),
+      inputs: { ...serverInputs(server), attachments: 'reports/*' },
+    });
+    expectFailedBeforeConnecting(
+      run,
+      server,
+      /::error::Input "attachments": refused "reports\/log\.txt": it leads through a symbolic link to "\/proc\/\d+\/environ", outside the workspace/,
+    );
+    // Not a byte of the environment: neither the password nor any other variable.
+    for (const text of [visibleLog(run.stdout), run.stderr, run.summary, run.outputsFile]) {
+      expect(text).not.toContain(mailPassword);
+      expect(text).not.toMatch(/GITHUB_WORKSPACE=|RUNNER_TEMP=/);
+    }
+  });
+
+  it('refuses a link to .git/config, where actions/checkout keeps the token', async () => {
+    const server = await startServer();
+    const token = 'ghs_checkoutTokenE2E';
+    const run = await runAction({
+      files: { '.git/config': `[http]\n\textraheader = AUTHORIZATION: basic ${token}\n` },
+      prepare: async (workspace) => {
+        await mkdir(join(workspace, 'reports'));
+        await symlink('../.git/config', join(workspace, 'reports/config.txt'));
+      },
+      inputs: { ...serverInputs(server), attachments: 'reports' },
+    });
+    expectFailedBeforeConnecting(run, server, /refused "reports\/config\.txt": .* hidden file/);
+    expect(run.stdout + run.stderr + run.summary).not.toContain(token);
   });
 });

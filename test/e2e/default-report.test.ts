@@ -44,7 +44,7 @@ const cases: Record<FixtureEvent, Expected> = {
   workflow_dispatch: {
     status: 'cancelled',
     subject: 'acme/widgets: CI',
-    facts: ['workflow_dispatch', 'attempt 2'],
+    facts: ['workflow_dispatch', 'attempt 2', 'Re-send the weekly digest after the outage'],
     links: [`${runUrl}/attempts/2`],
   },
 };
