@@ -31926,6 +31926,11 @@ var ActionInputError = class extends Error {
     this.input = input;
   }
 };
+function fromMimeInputError(error2, input) {
+  const prefix = `${error2.field}: `;
+  const why = error2.message.startsWith(prefix) ? error2.message.slice(prefix.length) : error2.message;
+  return new ActionInputError(input, why);
+}
 
 // src/action/constants.ts
 var Inputs = {
@@ -32005,7 +32010,7 @@ var Defaults = {
   mode: "send",
   transcript: false
 };
-var Ports = { implicit: 465, submission: 587 };
+var Ports = { implicit: 465, submission: 587, relay: 25 };
 var PROXY_ENV = "SMTP_PROXY";
 
 // src/action/dry-run.ts
@@ -34299,6 +34304,9 @@ function buildMessageHeaders(input, addresses, messageId, date) {
   }
   return block;
 }
+function isMessageId(id) {
+  return MESSAGE_ID.test(id);
+}
 function checkMessageId(id, field) {
   const trimmed = id.trim();
   if (!MESSAGE_ID.test(trimmed)) {
@@ -34403,7 +34411,7 @@ function createThreadId(github) {
   return `<${hex}@${THREAD_ID_DOMAIN}>`;
 }
 function createThreadHeaders(github, options) {
-  const explicit = options.inReplyTo?.trim() || void 0;
+  const explicit = options.inReplyTo;
   if (!options.thread) {
     return { inReplyTo: explicit, references: explicit === void 0 ? [] : [explicit] };
   }
@@ -34442,9 +34450,7 @@ function composeActionMessage(input) {
     return composeMessage(input);
   } catch (error2) {
     if (!(error2 instanceof MimeInputError)) throw error2;
-    const input2 = inputForField(error2.field);
-    const detail = error2.message.slice(error2.field.length + 2);
-    throw new ActionInputError(input2, detail);
+    throw fromMimeInputError(error2, inputForField(error2.field));
   }
 }
 function inputForField(field) {
@@ -35040,8 +35046,8 @@ function redactFailure(error2, transcript) {
   for (let depth = 0; current instanceof Error && depth < maxCauseDepth; depth += 1) {
     current.message = transcript.redact(current.message);
     if (typeof current.stack === "string") current.stack = transcript.redact(current.stack);
-    if (current instanceof SmtpError) redactReply(current.reply, transcript);
-    if (current instanceof SmtpRecipientsError) {
+    if (current instanceof SmtpError) {
+      redactReply(current.reply, transcript);
       for (const refused of current.rejected) redactReply(refused.reply, transcript);
     }
     current = current.cause;
@@ -35305,8 +35311,12 @@ var hints = {
   EHOSTUNREACH: { text: "no route to {endpoint}; check the host and the network", transient: true },
   ENETUNREACH: { text: "the network of {endpoint} is unreachable from here", transient: true },
   ECONNRESET: { text: "{endpoint} reset the connection", transient: true },
+  ECONNABORTED: { text: "the connection to {endpoint} was aborted", transient: true },
   EPIPE: { text: "{endpoint} closed the connection while we were writing", transient: true }
 };
+function isTransientNetworkCode(code) {
+  return code !== void 0 && hints[code]?.transient === true;
+}
 function describeNetError(error2, host, port, what) {
   const code = error2?.code;
   const hint = typeof code === "string" ? hints[code] : void 0;
@@ -35424,11 +35434,10 @@ function describeTlsError(error2, context) {
       command: context.phase === "starttls" ? "STARTTLS" : void 0,
       cause: error2,
       // A handshake the network cut may pass next time; a certificate or version problem not.
-      transient: code !== void 0 && networkCodes.has(code)
+      transient: isTransientNetworkCode(code)
     }
   );
 }
-var networkCodes = /* @__PURE__ */ new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
 function chooseAdvice(code, detail, context) {
   const name = context.servername ?? context.host;
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
@@ -37037,8 +37046,8 @@ var Transcript = class {
   }
   /**
    * Registers a string to mask everywhere, in entries already recorded and in those to come.
-   * Empty strings are ignored; anything else is masked however short, since a leaked short
-   * password is worse than a garbled log line.
+   * Empty strings are ignored; one under 4 characters is masked wherever it stands as a whole
+   * token (see redactSecrets), so that a one-letter password does not cut up every word.
    */
   addSecret(secret) {
     if (secret === "" || this.#secrets.has(secret)) return;
@@ -37142,7 +37151,7 @@ async function deliver(session, send, parameters, transcript) {
   while (pending.length > 0) {
     delivery.transactions += 1;
     const outcome = await runTransaction(session, send, parameters, pending, transcript).catch(
-      (error2) => attachProgress(error2, delivery, transcript)
+      (error2) => attachProgress(error2, delivery)
     );
     delivery.accepted.push(...outcome.accepted);
     delivery.rejected.push(...outcome.rejected);
@@ -37153,15 +37162,13 @@ async function deliver(session, send, parameters, transcript) {
   if (delivery.accepted.length === 0) throw allRefused(delivery.rejected);
   return delivery;
 }
-function attachProgress(error2, delivery, transcript) {
+function attachProgress(error2, delivery) {
   if (!(error2 instanceof SmtpError)) throw error2;
   if (delivery.accepted.length > 0) {
     error2.outcome = error2.outcome === "unknown" ? "unknown" : "partial";
     error2.delivered = delivery.accepted.map((recipient) => recipient.address);
   }
-  const rejected = [...delivery.rejected, ...error2.rejected];
-  for (const { reply } of rejected) redactReply(reply, transcript);
-  error2.rejected = rejected;
+  error2.rejected = [...delivery.rejected, ...error2.rejected];
   throw error2;
 }
 function allRefused(rejected) {
@@ -37240,7 +37247,7 @@ function checkPrefix(prefix) {
 function prefixLines(lines, prefix) {
   const printed = [];
   for (const line of lines) {
-    for (const piece of String(line).split(LINE_BREAK))
+    for (const piece of line.split(LINE_BREAK))
       printed.push(disarmLegacyCommands(prefix + escapeControls(piece)));
   }
   return printed;
@@ -37276,668 +37283,6 @@ function quoteUntrusted(text2, maxLength = maxQuotedLength) {
   return escapeUntrustedInline(JSON.stringify(cut));
 }
 
-// src/action/backoff.ts
-var defaultBackoff = Object.freeze({
-  baseMs: 2e3,
-  factor: 2,
-  capMs: 3e4
-});
-function computeBackoff(retry, random, policy = defaultBackoff) {
-  const exponent = Math.max(0, retry - 1);
-  const ceiling = Math.min(policy.capMs, policy.baseMs * policy.factor ** exponent);
-  const fraction = Math.min(Math.max(random(), 0), 1);
-  return Math.round(fraction * ceiling);
-}
-function sleep(ms, signal) {
-  return new Promise((resolve5) => {
-    if (signal?.aborted === true) {
-      resolve5();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve5();
-    };
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-function formatSeconds(ms) {
-  return `${Math.round(ms / 100) / 10} s`;
-}
-
-// src/action/server-source.ts
-var URL_HOST_LABEL = "(connection-url)";
-function describeEndpoint(server, source) {
-  if (source === "connection-url") return `${URL_HOST_LABEL}:${server.port}`;
-  return server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
-}
-function hideUrlHost(text2, server, source) {
-  if (source !== "connection-url" || server === void 0 || server.host === "") return text2;
-  const host = server.host.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return text2.replace(new RegExp(`\\[${host}\\]|${host}`, "gi"), URL_HOST_LABEL);
-}
-function hideUrlHostInTranscript(entries, server, source) {
-  return entries.map((entry) => ({ ...entry, text: hideUrlHost(entry.text, server, source) }));
-}
-
-// src/action/summary.ts
-var headings = {
-  sent: "\u2705 Email sent",
-  partial: "\u26A0\uFE0F Email sent, with rejected recipients",
-  failed: "\u274C Email not sent",
-  unknown: "\u2753 Email may not have been delivered",
-  "dry-run": "\u{1F9EA} Dry run: email composed, not sent",
-  verified: "\u{1F50C} SMTP connection verified"
-};
-var htmlEntities = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeHtml(text2) {
-  return text2.replace(/[&<>"']/g, (char) => htmlEntities[char] ?? char).replace(/\r\n|[\r\n\u2028\u2029]/g, "<br>");
-}
-async function writeSummary(summary2) {
-  if ((process.env.GITHUB_STEP_SUMMARY ?? "") === "") return;
-  summary.addHeading(escapeHtml(headings[summary2.result]), 2);
-  summary.addTable(
-    buildRows(summary2).map(([name, value]) => [{ data: escapeHtml(name), header: true }, value])
-  );
-  if (summary2.failure !== void 0 && summary2.failure !== "") {
-    const failure = hidePrivate(summary2.failure, summary2);
-    summary.addRaw(`<pre>${escapeHtml(failure)}</pre>`, true);
-  }
-  await summary.write();
-}
-var bccMark = "[Bcc recipient]";
-function hidePrivate(text2, summary2) {
-  const source = summary2.serverSource ?? "inputs";
-  return hideUrlHost(hideBccAddresses(text2, summary2.bcc ?? []), summary2.server, source);
-}
-function hideBccAddresses(text2, bcc) {
-  const addresses = [...new Set(bcc.map(normalizeAddress))].filter((address) => address !== "");
-  if (addresses.length === 0) return text2;
-  addresses.sort((a, b) => b.length - a.length);
-  const escaped = addresses.map((address) => address.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return text2.replace(new RegExp(escaped.join("|"), "gi"), bccMark);
-}
-function buildRows(summary2) {
-  const bcc = new Set((summary2.bcc ?? []).map(normalizeAddress));
-  const response = summary2.response && formatReply(summary2.response);
-  const hide = (value) => hidePrivate(value, summary2);
-  const source = summary2.serverSource ?? "inputs";
-  const rows = [
-    text("Subject", summary2.subject),
-    text("From", summary2.from),
-    summary2.recipients && ["Recipients", listAddresses(summary2.recipients, bcc)],
-    summary2.accepted && ["Accepted", listRecipients(summary2.accepted, bcc, false, hide)],
-    summary2.rejected?.length ? ["Rejected", listRecipients(summary2.rejected, bcc, true, hide)] : void 0,
-    text("Server response", response && hide(response)),
-    text("Server", summary2.server && describeEndpoint(summary2.server, source)),
-    text("TLS", summary2.tls && `${summary2.tls.protocol}, ${summary2.tls.cipher}`),
-    text("AUTH mechanism", summary2.authMechanism),
-    text("Attempts", summary2.attempts?.toString()),
-    text(
-      "Duration",
-      summary2.durationMs === void 0 ? void 0 : formatSeconds(summary2.durationMs)
-    ),
-    text("Message-ID", summary2.messageId),
-    text(".eml file", summary2.emlPath)
-  ];
-  return rows.filter((row) => row !== void 0);
-}
-function text(name, value) {
-  return value === void 0 || value === "" ? void 0 : [name, escapeHtml(value)];
-}
-function normalizeAddress(address) {
-  return address.trim().toLowerCase();
-}
-function bccCount(count) {
-  return `${count} Bcc ${count === 1 ? "recipient" : "recipients"}`;
-}
-function listAddresses(addresses, bcc) {
-  const shown = addresses.filter((address) => !bcc.has(normalizeAddress(address)));
-  const hidden = addresses.length - shown.length;
-  const items = shown.map(escapeHtml);
-  if (hidden > 0) items.push(escapeHtml(bccCount(hidden)));
-  return items.length > 0 ? items.join("<br>") : "none";
-}
-function listRecipients(recipients, bcc, withReplies, hide) {
-  const shown = recipients.filter(({ address }) => !bcc.has(normalizeAddress(address)));
-  const hidden = recipients.length - shown.length;
-  const items = shown.map(
-    ({ address, reply }) => escapeHtml(withReplies ? `${address}: ${hide(formatReply(reply))}` : address)
-  );
-  if (hidden > 0) items.push(escapeHtml(bccCount(hidden)));
-  return items.length > 0 ? items.join("<br>") : "none";
-}
-
-// src/action/dry-run.ts
-var MAX_PRINTED_LINES = 400;
-var LINE_PREFIX = "eml| ";
-async function runDryRunMode(settings, prepared, env = process.env) {
-  const { composed } = prepared;
-  const emlPath = await writeDryRun(composed, env);
-  writeOutputs({ messageId: composed.messageId, result: "dry-run", emlPath });
-  await writeSummary({
-    result: "dry-run",
-    subject: prepared.parts.subject,
-    from: settings.message.from,
-    recipients: composed.envelope.to,
-    bcc: listBccAddresses(settings.message.bcc),
-    messageId: composed.messageId,
-    emlPath
-  });
-}
-async function writeDryRun(message, env = process.env) {
-  const folder = env.RUNNER_TEMP !== void 0 && env.RUNNER_TEMP !== "" ? env.RUNNER_TEMP : tmpdir();
-  const path6 = join(folder, `smtp-notify-${stampOf(message.messageId)}.eml`);
-  await writeFile2(path6, message.bytes);
-  printMessage(message, path6);
-  return path6;
-}
-function stampOf(messageId) {
-  const left = messageId.replace(/^</, "").split("@")[0] ?? "";
-  const safe = left.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64);
-  return safe === "" ? String(Date.now()) : safe;
-}
-function printMessage(message, path6) {
-  const lines = Buffer.from(message.bytes).toString("utf8").split("\r\n");
-  if (lines.at(-1) === "") lines.pop();
-  info(`Dry run: nothing was sent. The message (${message.size} bytes) is in ${path6}:`);
-  printUntrusted(lines.slice(0, MAX_PRINTED_LINES), LINE_PREFIX);
-  if (lines.length > MAX_PRINTED_LINES) {
-    info(`(${lines.length - MAX_PRINTED_LINES} more lines in ${path6})`);
-  }
-  const { from, to } = message.envelope;
-  info(`Envelope: from ${escapeUntrustedInline(`${from} to ${to.join(", ")}`)}`);
-}
-
-// src/action/advice-terms.ts
-var inputTlsPairs = `\`${Inputs.port}: ${Ports.implicit}\` with \`${Inputs.tls}: implicit\`, or \`${Inputs.port}: ${Ports.submission}\` with \`${Inputs.tls}: starttls\``;
-var inputTerms = {
-  host: `\`${Inputs.server}\``,
-  hostAndPort: `\`${Inputs.server}\` and \`${Inputs.port}\``,
-  port: `the \`${Inputs.port}\``,
-  tlsPairs: inputTlsPairs,
-  implicitTls: `\`${Inputs.port}: ${Ports.implicit}\` with \`${Inputs.tls}: implicit\``,
-  agreeOnTls: (server) => {
-    const current = server === void 0 ? "" : ` (now port ${server.port}, tls ${server.tls})`;
-    return `Set the \`${Inputs.port}\` and \`${Inputs.tls}\` inputs to agree${current}: ${inputTlsPairs}. \`${Inputs.tls}: auto\` picks implicit TLS on ${Ports.implicit} and STARTTLS elsewhere.`;
-  },
-  plainText: `Use \`${Inputs.tls}: none\` only for a relay on a network you trust: everything, credentials included, would cross it readable.`,
-  useTls: `use ${inputTlsPairs} (or \`${Inputs.tls}: auto\`), not \`${Inputs.tls}: none\``,
-  credentials: `\`${Inputs.username}\` and \`${Inputs.password}\` (or \`${Inputs.connectionUrl}\`)`,
-  authenticate: `authenticate (\`${Inputs.username}\`, \`${Inputs.password}\`)`,
-  appPassword: `\`${Inputs.password}\` (from a secret), with the full address as \`${Inputs.username}\``,
-  mailboxCredentials: `\`${Inputs.username}\` (the full mailbox address) and \`${Inputs.password}\``
-};
-var url = `\`${Inputs.connectionUrl}\``;
-var urlTlsPairs = `\`smtps://user:password@host:${Ports.implicit}\` (implicit TLS), or \`smtp://user:password@host:${Ports.submission}\` (STARTTLS)`;
-var urlTerms = {
-  host: `the host in ${url}`,
-  hostAndPort: `the host and port in ${url}`,
-  port: `the port in ${url}`,
-  tlsPairs: urlTlsPairs,
-  implicitTls: `\`smtps://user:password@host:${Ports.implicit}\` in ${url}`,
-  agreeOnTls: (server) => {
-    const scheme = server?.tls === "implicit" ? "smtps://" : "smtp://";
-    const current = server === void 0 ? "" : ` (now port ${server.port}, ${scheme})`;
-    return `Make the scheme and the port of ${url} agree${current}: ${urlTlsPairs}.`;
-  },
-  plainText: `${url} always uses TLS; for a relay on a network you trust, use the separate inputs with \`${Inputs.tls}: none\` instead (everything, credentials included, would cross it readable).`,
-  useTls: `use ${urlTlsPairs}`,
-  credentials: `the user name and password in ${url} (percent-encoded)`,
-  authenticate: `authenticate (a user name and password in ${url})`,
-  appPassword: `the password in ${url} (percent-encoded), with the full address as its user name`,
-  mailboxCredentials: `the user name (the full mailbox address) and the password in ${url}`
-};
-function adviceTermsFor(source) {
-  return source === "connection-url" ? urlTerms : inputTerms;
-}
-
-// src/action/delivery-deadline.ts
-var OverallDeadlineExpired = class extends Error {
-  name = "OverallDeadlineExpired";
-};
-var maxTimerMs2 = 2147483647;
-function startOverallDeadline(deadlineMs, parent) {
-  const controller = new AbortController();
-  const reason = new OverallDeadlineExpired(
-    `The delivery did not finish within the overall deadline of ${formatSeconds(deadlineMs)} (the timeout input).`
-  );
-  const ms = Math.min(Math.max(1, deadlineMs), maxTimerMs2);
-  const timer = setTimeout(() => controller.abort(reason), ms).unref();
-  const signal = parent === void 0 ? controller.signal : AbortSignal.any([controller.signal, parent]);
-  return { signal, dispose: () => clearTimeout(timer) };
-}
-var maxCauseDepth2 = 8;
-function findOverallDeadline(error2) {
-  let current = error2;
-  for (let depth = 0; current instanceof Error && depth < maxCauseDepth2; depth += 1) {
-    if (current instanceof OverallDeadlineExpired) return current;
-    current = current.cause;
-  }
-  return void 0;
-}
-
-// src/action/delivery-progress.ts
-var deliveredReply = Object.freeze({
-  code: 250,
-  lines: ["accepted in an earlier transaction of a session that failed later"]
-});
-function isTransientReply(reply) {
-  return reply.code >= 400 && reply.code < 500;
-}
-var DeliveryProgress = class {
-  accepted = [];
-  rejected = [];
-  transcript = [];
-  warnings = [];
-  /** Connections made. */
-  attempts = 0;
-  response;
-  tls;
-  authMechanism;
-  /** Recipients not yet delivered nor refused for good, in the order given. */
-  pending;
-  /** The 4xx reply that sent each pending recipient into another attempt. */
-  #lastReplies = /* @__PURE__ */ new Map();
-  constructor(recipients) {
-    this.pending = [...recipients];
-  }
-  /** An attempt that delivered to someone: 4xx refusals are tried again, 5xx are final. */
-  recordResult(result) {
-    this.transcript.push(...result.transcript);
-    this.warnings.push(...result.warnings);
-    this.accepted.push(...result.accepted);
-    this.response = result.reply;
-    this.tls = result.tls;
-    this.authMechanism = result.authMechanism;
-    const deferred = this.#sortRefusals(result.rejected);
-    if (deferred.length === 0) return { next: "done" };
-    return { next: "retry", reason: deferralError(deferred), refusals: true };
-  }
-  /**
-   * An attempt that threw. Only where no server can have accepted the message is it worth
-   * another: a transient failure with outcome `not-delivered`, or a refusal of every recipient
-   * where some refusals were 4xx (those recipients alone are tried again).
-   */
-  recordFailure(error2) {
-    this.transcript.push(...error2.transcript);
-    const delivered = new Set(error2.delivered);
-    this.accepted.push(...error2.delivered.map((address) => ({ address, reply: deliveredReply })));
-    const refusals = error2 instanceof SmtpRecipientsError ? [] : error2.rejected;
-    const deferred = new Set(this.#fileRefusals(refusals).map((refusal2) => refusal2.address));
-    const settled = /* @__PURE__ */ new Set([...delivered, ...this.rejected.map((refusal2) => refusal2.address)]);
-    this.pending = this.pending.filter((address) => !settled.has(address));
-    if (error2.outcome === "unknown") {
-      this.pending = this.pending.filter((address) => deferred.has(address));
-    }
-    if (error2.outcome !== "not-delivered") return { next: "stop", error: error2 };
-    if (error2 instanceof SmtpRecipientsError) {
-      const retried = this.#sortRefusals(error2.rejected);
-      if (retried.length === 0) return { next: "stop", error: error2 };
-      return { next: "retry", reason: error2, refusals: true };
-    }
-    return error2.transient ? { next: "retry", reason: error2, refusals: false } : { next: "stop", error: error2 };
-  }
-  /**
-   * No attempt is left: whoever is still pending and was refused with a 4xx is reported with
-   * that reply. Recipients never answered (the connection failed first) stay out of the list:
-   * the error tells what happened to them.
-   */
-  settlePending() {
-    for (const address of this.pending) {
-      const reply = this.#lastReplies.get(address);
-      if (reply !== void 0) this.rejected.push({ address, reply });
-    }
-    this.pending = [];
-  }
-  /** Files 5xx refusals as final; returns the 4xx ones, which become the next pending list. */
-  #sortRefusals(refusals) {
-    const deferred = this.#fileRefusals(refusals);
-    this.pending = deferred.map((refusal2) => refusal2.address);
-    return deferred;
-  }
-  /** Files 5xx refusals as final and remembers each 4xx reply; returns the 4xx refusals. */
-  #fileRefusals(refusals) {
-    const deferred = refusals.filter((refusal2) => isTransientReply(refusal2.reply));
-    this.rejected.push(...refusals.filter((refusal2) => !isTransientReply(refusal2.reply)));
-    for (const { address, reply } of deferred) this.#lastReplies.set(address, reply);
-    return deferred;
-  }
-};
-function deferralError(deferred) {
-  const list = deferred.map((d) => `${d.address} (${formatReply(d.reply)})`).join("; ");
-  const first = deferred[0];
-  const noun = deferred.length === 1 ? "recipient" : "recipients";
-  return new SmtpReplyError(
-    `The server refused ${deferred.length} ${noun} for now: ${list}. The others have the message.`,
-    {
-      phase: "rcpt",
-      command: first === void 0 ? "RCPT TO" : `RCPT TO:<${first.address}>`,
-      ...first === void 0 ? {} : { reply: first.reply },
-      transient: true
-    }
-  );
-}
-
-// src/action/delivery.ts
-var unknownOutcomeNote = "The message may or may not have been delivered: the connection ended after the whole message was sent and before the server confirmed it. It was not retried, to avoid delivering a duplicate.";
-var minAttemptMs = 2e3;
-async function deliverWithRetries(request) {
-  const now = request.now ?? Date.now;
-  const started = now();
-  const deadline = startOverallDeadline(request.deadlineMs, request.server.signal);
-  const progress = new DeliveryProgress(request.envelope.to);
-  let error2;
-  try {
-    error2 = await runAttempts(request, progress, started + request.deadlineMs, deadline.signal);
-  } finally {
-    deadline.dispose();
-  }
-  progress.settlePending();
-  return buildReport(progress, now() - started, error2);
-}
-async function runAttempts(request, progress, deadlineAt, signal) {
-  const now = request.now ?? Date.now;
-  for (let tries = 1; ; tries += 1) {
-    const verdict = await attemptOnce(request, progress, signal);
-    if (verdict.next === "done") return void 0;
-    if (verdict.next === "stop") return endingError(verdict.error, progress);
-    const delay = planRetry(request, tries, deadlineAt - now(), signal);
-    if (typeof delay === "string") return giveUp(verdict, delay, progress);
-    request.onRetry?.(verdict.reason, tries, delay);
-    await (request.sleep ?? sleep)(delay, signal);
-    if (signal.aborted) {
-      const why = `${gaveUpAfter(tries)}: the delivery was aborted (cancelled, or the timeout input's deadline passed).`;
-      return giveUp(verdict, why, progress);
-    }
-    progress.transcript.push({
-      direction: "info",
-      text: `[attempt ${tries + 1}, after waiting ${formatSeconds(delay)}]`
-    });
-  }
-}
-async function attemptOnce(request, progress, signal) {
-  try {
-    const result = await sendMail({
-      ...request.server,
-      envelope: { ...request.envelope, to: progress.pending },
-      message: request.message,
-      signal
-    });
-    progress.attempts += 1;
-    return progress.recordResult(result);
-  } catch (caught) {
-    if (!(caught instanceof SmtpError)) throw caught;
-    if (!(caught instanceof SmtpInputError && caught.phase === "input")) progress.attempts += 1;
-    const deadline = findOverallDeadline(caught);
-    if (deadline !== void 0) caught.message = deadline.message;
-    if (caught.outcome === "unknown") caught.message = `${caught.message} ${unknownOutcomeNote}`;
-    const verdict = progress.recordFailure(caught);
-    return deadline !== void 0 && verdict.next === "retry" ? { next: "stop", error: caught } : verdict;
-  }
-}
-function gaveUpAfter(tries) {
-  return `Gave up after ${tries} ${tries === 1 ? "attempt" : "attempts"}`;
-}
-function planRetry(request, tries, remainingMs, signal) {
-  const retries = Number.isFinite(request.retries) ? Math.max(0, Math.floor(request.retries)) : 0;
-  if (tries > retries) {
-    return `${gaveUpAfter(tries)} (the retries input allows ${retries}).`;
-  }
-  if (signal.aborted || remainingMs <= minAttemptMs) {
-    return `${gaveUpAfter(tries)}: the timeout input's overall deadline (${formatSeconds(request.deadlineMs)}) leaves no time for another.`;
-  }
-  const delay = computeBackoff(tries, request.random ?? Math.random);
-  return Math.min(delay, remainingMs - minAttemptMs);
-}
-function endingError(error2, progress) {
-  return error2 instanceof SmtpRecipientsError && progress.accepted.length > 0 ? void 0 : error2;
-}
-function giveUp(verdict, why, progress) {
-  if (verdict.refusals && progress.accepted.length > 0) {
-    progress.warnings.push(`${verdict.reason.message} ${why}`);
-    return void 0;
-  }
-  verdict.reason.message = `${verdict.reason.message} ${why}`;
-  return verdict.reason;
-}
-function buildReport(progress, durationMs, error2) {
-  return {
-    result: chooseResult(progress, error2),
-    attempts: progress.attempts,
-    accepted: progress.accepted,
-    rejected: progress.rejected,
-    response: progress.response,
-    tls: progress.tls,
-    authMechanism: progress.authMechanism,
-    transcript: progress.transcript,
-    warnings: progress.warnings,
-    durationMs,
-    error: error2
-  };
-}
-function chooseResult(progress, error2) {
-  if (error2?.outcome === "unknown") return "unknown";
-  if (progress.accepted.length > 0) {
-    return error2 === void 0 && progress.rejected.length === 0 ? "sent" : "partial";
-  }
-  return "failed";
-}
-function describeRetry(error2, attempt, delayMs) {
-  let why = error2.reply === void 0 ? error2.message : formatReply(error2.reply);
-  if (error2.phase === "rcpt" && error2.command !== void 0) why = `${error2.command}: ${why}`;
-  return `Attempt ${attempt} failed (${escapeUntrustedInline(why)}); retrying in ${formatSeconds(delayMs)}`;
-}
-
-// src/action/provider-advice.ts
-function replyText(error2) {
-  return error2.reply === void 0 ? "" : formatReply(error2.reply);
-}
-function hostMatches(server, pattern) {
-  return server !== void 0 && pattern.test(server.host);
-}
-var gmailAppPassword = (error2, { server, terms }) => {
-  if (error2.code !== 535 && error2.code !== 534) return void 0;
-  const gmail = hostMatches(server, /(^|\.)(gmail|google|googlemail)\.com$/i) || /gsmtp|BadCredentials/i.test(replyText(error2));
-  if (!gmail) return void 0;
-  return `Gmail does not accept the account password over SMTP: turn on 2-Step Verification for the account, create an app password (https://myaccount.google.com/apppasswords) and use it as ${terms.appPassword}.`;
-};
-var microsoftSmtpAuthDisabled = (error2) => {
-  if (error2.code !== 535 || error2.enhancedCode !== "5.7.139") return void 0;
-  return "Microsoft 365 has SMTP AUTH (Authenticated SMTP) disabled for the tenant or for this mailbox. An Exchange admin must enable it for the mailbox (Microsoft 365 admin center: the user, Mail, Manage email apps, Authenticated SMTP; or `Set-CASMailbox -SmtpClientAuthenticationDisabled $false`); tenant-wide security defaults also block it.";
-};
-var office365Refused = (error2, { server, terms }) => {
-  if (error2.code !== 535 || error2.enhancedCode !== "5.7.3") return void 0;
-  if (!hostMatches(server, /(office365|outlook)\.com$/i) && !/Authentication unsuccessful/i.test(replyText(error2))) {
-    return void 0;
-  }
-  return `Office 365 refused the credentials, or SMTP AUTH is disabled for this mailbox. Check ${terms.mailboxCredentials}; if they are right, an admin must enable Authenticated SMTP for the mailbox.`;
-};
-var sesNotVerified = (error2) => {
-  if (error2.code !== 554 || !/address is not verified/i.test(replyText(error2))) return void 0;
-  return `Amazon SES: verify the sender identity (the \`${Inputs.from}\` address or its domain) in this region. While the account is in the SES sandbox every recipient must be verified too; request production access to leave it.`;
-};
-var providerRules = [
-  gmailAppPassword,
-  microsoftSmtpAuthDisabled,
-  office365Refused,
-  sesNotVerified
-];
-
-// src/action/failure-advice.ts
-var phaseNames = {
-  input: "while checking the settings",
-  connect: "while connecting",
-  greeting: "while waiting for the greeting",
-  ehlo: "at EHLO",
-  starttls: "at STARTTLS",
-  auth: "at authentication",
-  mail: "at MAIL FROM",
-  rcpt: "at RCPT TO",
-  data: "at DATA",
-  message: "while sending the message",
-  quit: "at QUIT"
-};
-function adviseOnFailure(error2, server, source = "inputs") {
-  if (!(error2 instanceof SmtpError)) {
-    return error2 instanceof Error ? error2.message : String(error2);
-  }
-  const lines = [describeFailure(error2)];
-  const context = { server, terms: adviceTermsFor(source) };
-  const advice = rules.map((rule) => rule(error2, context)).find((text2) => text2 !== void 0);
-  if (advice !== void 0) lines.push(advice);
-  lines.push(...describeOutcome(error2));
-  return hideUrlHost(lines.join("\n"), server, source);
-}
-function describeFailure(error2) {
-  if (error2 instanceof SmtpInputError) return error2.message;
-  const step = phaseNames[error2.phase];
-  const named = error2.command !== void 0 && !step.endsWith(error2.command);
-  const command = named ? ` (${error2.command})` : "";
-  const repeated = named ? `${error2.command} failed: ` : void 0;
-  const message = repeated !== void 0 && error2.message.startsWith(repeated) ? error2.message.slice(repeated.length) : error2.message;
-  let text2 = `SMTP failed ${step}${command}: ${message}`;
-  if (error2.reply !== void 0 && !error2.message.includes(formatReply(error2.reply))) {
-    text2 += ` The server replied: ${formatReply(error2.reply)}`;
-  }
-  return text2;
-}
-function describeOutcome(error2) {
-  if (error2.outcome === "unknown") {
-    const lines = error2.message.includes(unknownOutcomeNote) ? [] : [unknownOutcomeNote];
-    if (error2.delivered.length > 0) {
-      lines.push(`An earlier transaction delivered it to ${error2.delivered.join(", ")}.`);
-    }
-    lines.push(...describeEarlierRefusals(error2));
-    return [...lines, "Check whether the message arrived before running the job again."];
-  }
-  if (error2.outcome === "partial" && error2.delivered.length > 0) {
-    return [
-      `The message was delivered to ${error2.delivered.join(", ")} before the failure; it was not retried, so they do not get it twice.`,
-      ...describeEarlierRefusals(error2)
-    ];
-  }
-  return [];
-}
-function describeEarlierRefusals(error2) {
-  if (error2 instanceof SmtpRecipientsError || error2.rejected.length === 0) return [];
-  const list = error2.rejected.map(({ address, reply }) => `${address} (${formatReply(reply)})`);
-  return [`The server had also refused ${list.join("; ")}.`];
-}
-var portAndTlsMode = (error2, { server, terms }) => {
-  const mismatch = /wrong version number|packet length too long|does not seem to speak TLS|port and the TLS mode probably disagree/i;
-  if (!mismatch.test(error2.message)) return void 0;
-  return terms.agreeOnTls(server);
-};
-function causeCode(error2) {
-  const code = error2.cause?.code;
-  return typeof code === "string" ? code : void 0;
-}
-var untrustedCodes2 = /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE)/;
-var certificateName = (error2, { terms }) => {
-  if (!(error2 instanceof SmtpTlsError)) return void 0;
-  if (causeCode(error2) !== "ERR_TLS_CERT_ALTNAME_INVALID" && !/is not valid for "/.test(error2.message)) {
-    return void 0;
-  }
-  return `Set ${terms.host} to a name the certificate lists, or keep it and set \`${Inputs.tlsServername}\` to that name (needed when ${terms.host} is an IP address).`;
-};
-var certificateTrust = (error2) => {
-  if (!(error2 instanceof SmtpTlsError)) return void 0;
-  const code = causeCode(error2);
-  if (!(code !== void 0 && untrustedCodes2.test(code)) && !/not signed by a trusted authority/.test(error2.message)) {
-    return void 0;
-  }
-  return `If the server uses a private CA, put its certificate (PEM) in \`${Inputs.tlsCa}\`, e.g. from a secret. \`${Inputs.tlsVerify}: false\` turns off every check and lets anyone on the path read the password: it is not a fix.`;
-};
-var starttlsMissing = (error2, { terms }) => {
-  if (!(error2 instanceof SmtpTlsError) || !/does not offer STARTTLS/.test(error2.message)) {
-    return void 0;
-  }
-  return `The server does not offer STARTTLS. If it has implicit TLS, use ${terms.implicitTls}. ${terms.plainText}`;
-};
-var tlsRequired = (error2, { terms }) => {
-  if (error2.code !== 530 || !/STARTTLS|TLS/i.test(replyText(error2))) return void 0;
-  return `The server wants TLS before this command: ${terms.useTls}.`;
-};
-var authRequired = (error2, { server, terms }) => {
-  if (server?.auth !== void 0) return void 0;
-  const asked = error2.enhancedCode === "5.7.0" || /auth/i.test(replyText(error2));
-  if (error2.code !== 530 || !asked) return void 0;
-  return `The server wants a login before it takes mail: ${terms.authenticate}. If they come from secrets, check the secret names; a run for a pull request from a fork gets no secrets.`;
-};
-var relayDenied = (error2, { terms }) => {
-  const refused = /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|unable to relay|send ?as/i;
-  if (error2.code === void 0 || error2.code < 500 || !refused.test(replyText(error2)))
-    return void 0;
-  return `The server will not take this message from this client: ${terms.authenticate} and use a \`${Inputs.from}\` address the account may send as.`;
-};
-var authFailed = (error2, { terms }) => {
-  if (!(error2 instanceof SmtpAuthError)) return void 0;
-  if (error2.code === void 0) {
-    return `Check the \`${Inputs.auth}\` input (a mechanism the server offers, or auto) and ${terms.port}: submission servers offer AUTH on ${Ports.submission} or ${Ports.implicit}.`;
-  }
-  return `Check ${terms.credentials}; some providers want an app password or a token instead of the account password.`;
-};
-var port25Blocked = (error2, { server, terms }) => {
-  const connectPhase = error2.phase === "connect" || error2.phase === "greeting";
-  const unreachable2 = error2 instanceof SmtpTimeoutError || error2 instanceof SmtpConnectionError;
-  if (server?.port !== 25 || !connectPhase || !unreachable2) return void 0;
-  return `GitHub-hosted runners block outbound port 25. Use a submission port: ${terms.tlsPairs}.`;
-};
-var recipientsRefused = (error2) => {
-  if (!(error2 instanceof SmtpRecipientsError) || error2.transient) return void 0;
-  return `Check the addresses in \`${Inputs.to}\`, \`${Inputs.cc}\` and \`${Inputs.bcc}\`.`;
-};
-var timedOut = (error2, { terms }) => {
-  if (!(error2 instanceof SmtpTimeoutError)) return void 0;
-  return `If the server is slow rather than unreachable, raise \`${Inputs.timeout}\` (seconds for the whole delivery, retries included); otherwise check ${terms.hostAndPort} and that the runner can reach it (a firewall, or \`${Inputs.proxy}\`).`;
-};
-var unreachable = (error2, { terms }) => {
-  if (!(error2 instanceof SmtpConnectionError) || error2.phase !== "connect") return void 0;
-  return `Check ${terms.hostAndPort}, and that the runner can reach the server (a firewall, or \`${Inputs.proxy}\`).`;
-};
-var rules = [
-  starttlsMissing,
-  portAndTlsMode,
-  certificateName,
-  certificateTrust,
-  ...providerRules,
-  tlsRequired,
-  authRequired,
-  relayDenied,
-  authFailed,
-  port25Blocked,
-  recipientsRefused,
-  timedOut,
-  unreachable
-];
-
-// src/action/port-tls-warning.ts
-var RELAY_PORT = 25;
-function describePortTlsMismatch(server, source) {
-  const mode = source === "connection-url" ? `the scheme is ${server.tls === "implicit" ? "smtps://" : "smtp://"}` : `tls is ${server.tls}`;
-  let problem;
-  if (server.port === Ports.implicit && server.tls !== "implicit") {
-    problem = `Port ${server.port} expects TLS from the first byte (RFC 8314 3.3), but ${mode}: the server will not greet in clear text, so the connection will wait until it times out.`;
-  } else if (
-    // RFC 6409 and RFC 3207: 587 and 25 greet in clear text and upgrade with STARTTLS.
-    (server.port === Ports.submission || server.port === RELAY_PORT) && server.tls === "implicit"
-  ) {
-    problem = `Port ${server.port} greets in clear text and upgrades with STARTTLS, but ${mode}: the TLS handshake will fail.`;
-  } else {
-    return void 0;
-  }
-  return `${problem} ${adviceTermsFor(source).agreeOnTls(server)}`;
-}
-
 // src/template/output-format.ts
 function formatValue(value) {
   if (value === null || value === void 0) return "";
@@ -37971,7 +37316,7 @@ var HTML_ESCAPES = {
   "=": "&#61;",
   "`": "&#96;"
 };
-function escapeHtml2(text2) {
+function escapeHtml(text2) {
   return text2.replace(/[&<>"'=`]/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 var HEADER_BREAKS = /[\p{Cc}\p{Z}]+/gu;
@@ -38049,20 +37394,20 @@ function isSafeUrl(value, { relative: relative3 }) {
 function dropUnsafeUrls(html) {
   let output = "";
   let copied = 0;
-  const tags = new RegExp(TAG_NAME.source, "gi");
-  for (let tag = tags.exec(html); tag !== null; tag = tags.exec(html)) {
-    const attributes = readAttributes(html, tags.lastIndex);
+  TAG_NAME.lastIndex = 0;
+  for (let tag = TAG_NAME.exec(html); tag !== null; tag = TAG_NAME.exec(html)) {
+    const attributes = readAttributes(html, TAG_NAME.lastIndex);
     for (const attribute of attributes) {
       if (!URL_ATTRIBUTES.has(attribute.name.toLowerCase())) continue;
       if (isSafeUrl(attribute.value, { relative: true })) continue;
       output += html.slice(copied, attribute.start);
       copied = attribute.end;
     }
-    tags.lastIndex = attributes.at(-1)?.end ?? tags.lastIndex;
+    TAG_NAME.lastIndex = attributes.at(-1)?.end ?? TAG_NAME.lastIndex;
   }
   return copied === 0 ? html : output + html.slice(copied);
 }
-var TAG_NAME = /<[a-z][^\s/>]*/;
+var TAG_NAME = /<[a-z][^\s/>]*/gi;
 var ATTRIBUTE_NAME = /[\s/]*([^\s/>][^\s/>=]*)(\s*=\s*)?/y;
 var UNQUOTED_VALUE = /[^\s>]*/y;
 function readAttributes(html, from) {
@@ -38262,9 +37607,9 @@ var RefusedTagError = class extends Error {
 };
 var ESCAPES = {
   text: formatValue,
-  // The header flattening applies to the whole result (render.ts), not to each value.
+  // The header flattening applies to the whole result (finishOutput), not to each value.
   header: formatValue,
-  html: (value) => escapeHtml2(formatValue(value)),
+  html: (value) => escapeHtml(formatValue(value)),
   markdown: (value) => escapeMarkdown(formatValue(value))
 };
 var engines = /* @__PURE__ */ new Map();
@@ -40105,7 +39450,7 @@ var markdown = new ne({
       return isSafeUrl(token.href, { relative: false }) ? false : this.parser.parseInline(token.tokens);
     },
     image(token) {
-      return isSafeUrl(token.href, { relative: false }) ? false : escapeHtml2(token.text);
+      return isSafeUrl(token.href, { relative: false }) ? false : escapeHtml(token.text);
     }
   }
 });
@@ -40328,9 +39673,8 @@ var FACTS = `
 <tr><td ${LABEL3}>Event</td><td ${VALUE}>{{ github.event_name }}</td></tr>
 {%- endif %}
 {%- if pull_number != blank %}
-{%- assign pull_url = github.pull_request_url | web_url %}
 <tr><td ${LABEL3}>Pull request</td><td ${VALUE}>
-{%- if pull_url != blank %}<a href="{{ pull_url }}" ${LINK}>#{{ pull_number }}</a>
+{%- if github.pull_request_url != blank %}<a href="{{ github.pull_request_url }}" ${LINK}>#{{ pull_number }}</a>
 {%- else %}#{{ pull_number }}{% endif %}
 {%- if pull_title != blank %} {{ pull_title }}{% endif %}</td></tr>
 {%- endif %}
@@ -40369,8 +39713,7 @@ var COMMITS = `
 {%- if commits.size > 0 %}
 <tr><td style="padding:16px 24px 0 24px;">
 <h2 ${SECTION_HEADING}>Commits ({{ commits.size }})
-{%- assign compare_url = github.compare_url | web_url %}
-{%- if compare_url != blank %} <a href="{{ compare_url }}" style="${FONT2}font-size:13px;font-weight:400;color:#0969da;text-decoration:underline;">compare</a>{% endif %}</h2>
+{%- if github.compare_url != blank %} <a href="{{ github.compare_url }}" style="${FONT2}font-size:13px;font-weight:400;color:#0969da;text-decoration:underline;">compare</a>{% endif %}</h2>
 <table ${TABLE} width="100%">
 {%- for commit in commits limit: 20 %}
 {%- assign commit_id = commit.id | of_type: 'text' | slice: 0, 7 %}
@@ -40447,9 +39790,8 @@ Event:        {{ github.event_name }}
 {%- if pull_number != blank %}
 Pull request: #{{ pull_number }}
 {%- if pull_title != blank %} {{ pull_title | replace: "\\r", "" | replace: "\\n", " " }}{% endif %}
-{%- assign pull_url = github.pull_request_url | web_url %}
-{%- if pull_url != blank %}
-              <{{ pull_url }}>
+{%- if github.pull_request_url != blank %}
+              <{{ github.pull_request_url }}>
 {%- endif %}
 {%- endif %}
 {%- assign release_tag = event.release.tag_name | of_type: 'text' %}
@@ -40481,9 +39823,8 @@ Inputs ({{ inputs.size }})
 var COMMITS2 = `
 {%- assign commits = event.commits | of_type: 'list' %}
 {%- if commits.size > 0 %}
-{%- assign compare_url = github.compare_url | web_url %}
 
-Commits ({{ commits.size }}){% if compare_url != blank %} <{{ compare_url }}>{% endif %}
+Commits ({{ commits.size }}){% if github.compare_url != blank %} <{{ github.compare_url }}>{% endif %}
 {%- for commit in commits limit: 20 %}
 {%- assign commit_url = commit.url | web_url %}
 {%- assign commit_line = commit.id | of_type: 'text' | slice: 0, 7 | append: ' ' %}
@@ -40526,6 +39867,666 @@ async function renderRunReport(ctx) {
 }
 function renderDefaultSubject(ctx) {
   return renderTemplate({ name: "default subject", text: DEFAULT_SUBJECT_TEMPLATE }, ctx, "header");
+}
+
+// src/action/backoff.ts
+var defaultBackoff = Object.freeze({
+  baseMs: 2e3,
+  factor: 2,
+  capMs: 3e4
+});
+function computeBackoff(retry, random, policy = defaultBackoff) {
+  const exponent = Math.max(0, retry - 1);
+  const ceiling = Math.min(policy.capMs, policy.baseMs * policy.factor ** exponent);
+  const fraction = Math.min(Math.max(random(), 0), 1);
+  return Math.round(fraction * ceiling);
+}
+function sleep(ms, signal) {
+  return new Promise((resolve5) => {
+    if (signal?.aborted === true) {
+      resolve5();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+function formatSeconds(ms) {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+// src/action/literal-replacement.ts
+function replaceLiterals(text2, literals, mark) {
+  const wanted = [...new Set(literals)].filter((literal) => literal !== "");
+  if (wanted.length === 0) return text2;
+  wanted.sort((a, b) => b.length - a.length);
+  const pattern = wanted.map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return text2.replace(new RegExp(pattern.join("|"), "gi"), () => mark);
+}
+
+// src/action/server-source.ts
+var URL_HOST_LABEL = "(connection-url)";
+function describeEndpoint(server, source) {
+  if (source === "connection-url") return `${URL_HOST_LABEL}:${server.port}`;
+  return server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+}
+function hideUrlHost(text2, server, source) {
+  if (source !== "connection-url" || server === void 0 || server.host === "") return text2;
+  return replaceLiterals(text2, [`[${server.host}]`, server.host], URL_HOST_LABEL);
+}
+function hideUrlHostInTranscript(entries, server, source) {
+  return entries.map((entry) => ({ ...entry, text: hideUrlHost(entry.text, server, source) }));
+}
+
+// src/action/summary.ts
+var headings = {
+  sent: "\u2705 Email sent",
+  partial: "\u26A0\uFE0F Email sent, with rejected recipients",
+  failed: "\u274C Email not sent",
+  unknown: "\u2753 Email may not have been delivered",
+  "dry-run": "\u{1F9EA} Dry run: email composed, not sent",
+  verified: "\u{1F50C} SMTP connection verified"
+};
+function escapeHtml2(text2) {
+  return escapeHtml(text2).replace(/\r\n|[\r\n\u2028\u2029]/g, "<br>");
+}
+async function writeSummary(summary2) {
+  if ((process.env.GITHUB_STEP_SUMMARY ?? "") === "") return;
+  summary.addHeading(escapeHtml2(headings[summary2.result]), 2);
+  summary.addTable(
+    buildRows(summary2).map(([name, value]) => [{ data: escapeHtml2(name), header: true }, value])
+  );
+  if (summary2.failure !== void 0 && summary2.failure !== "") {
+    const failure = hidePrivate(summary2.failure, summary2);
+    summary.addRaw(`<pre>${escapeHtml2(failure)}</pre>`, true);
+  }
+  await summary.write();
+}
+var bccMark = "[Bcc recipient]";
+function hidePrivate(text2, summary2) {
+  const source = summary2.serverSource ?? "inputs";
+  return hideUrlHost(hideBccAddresses(text2, summary2.bcc ?? []), summary2.server, source);
+}
+function hideBccAddresses(text2, bcc) {
+  return replaceLiterals(text2, bcc.map(normalizeAddress), bccMark);
+}
+function buildRows(summary2) {
+  const bcc = new Set((summary2.bcc ?? []).map(normalizeAddress));
+  const response = summary2.response && formatReply(summary2.response);
+  const hide = (value) => hidePrivate(value, summary2);
+  const source = summary2.serverSource ?? "inputs";
+  const rows = [
+    text("Subject", summary2.subject),
+    text("From", summary2.from),
+    summary2.recipients && ["Recipients", listAddresses(summary2.recipients, bcc)],
+    summary2.accepted && ["Accepted", listRecipients(summary2.accepted, bcc, false, hide)],
+    summary2.rejected?.length ? ["Rejected", listRecipients(summary2.rejected, bcc, true, hide)] : void 0,
+    text("Server response", response && hide(response)),
+    text("Server", summary2.server && describeEndpoint(summary2.server, source)),
+    text("TLS", summary2.tls && `${summary2.tls.protocol}, ${summary2.tls.cipher}`),
+    text("AUTH mechanism", summary2.authMechanism),
+    text("Attempts", summary2.attempts?.toString()),
+    text(
+      "Duration",
+      summary2.durationMs === void 0 ? void 0 : formatSeconds(summary2.durationMs)
+    ),
+    text("Message-ID", summary2.messageId),
+    text(".eml file", summary2.emlPath)
+  ];
+  return rows.filter((row) => row !== void 0);
+}
+function text(name, value) {
+  return value === void 0 || value === "" ? void 0 : [name, escapeHtml2(value)];
+}
+function normalizeAddress(address) {
+  return address.trim().toLowerCase();
+}
+function bccCount(count) {
+  return `${count} Bcc ${count === 1 ? "recipient" : "recipients"}`;
+}
+function listAddresses(addresses, bcc) {
+  const shown = addresses.filter((address) => !bcc.has(normalizeAddress(address)));
+  const hidden = addresses.length - shown.length;
+  const items = shown.map(escapeHtml2);
+  if (hidden > 0) items.push(escapeHtml2(bccCount(hidden)));
+  return items.length > 0 ? items.join("<br>") : "none";
+}
+function listRecipients(recipients, bcc, withReplies, hide) {
+  const shown = recipients.filter(({ address }) => !bcc.has(normalizeAddress(address)));
+  const hidden = recipients.length - shown.length;
+  const items = shown.map(
+    ({ address, reply }) => escapeHtml2(withReplies ? `${address}: ${hide(formatReply(reply))}` : address)
+  );
+  if (hidden > 0) items.push(escapeHtml2(bccCount(hidden)));
+  return items.length > 0 ? items.join("<br>") : "none";
+}
+
+// src/action/dry-run.ts
+var MAX_PRINTED_LINES = 400;
+var LINE_PREFIX = "eml| ";
+async function runDryRunMode(settings, prepared, env = process.env) {
+  const { composed } = prepared;
+  const emlPath = await writeDryRun(composed, env);
+  writeOutputs({ messageId: composed.messageId, result: "dry-run", emlPath });
+  await writeSummary({
+    result: "dry-run",
+    subject: prepared.parts.subject,
+    from: settings.message.from,
+    recipients: composed.envelope.to,
+    bcc: listBccAddresses(settings.message.bcc),
+    messageId: composed.messageId,
+    emlPath
+  });
+}
+async function writeDryRun(message, env = process.env) {
+  const folder = env.RUNNER_TEMP !== void 0 && env.RUNNER_TEMP !== "" ? env.RUNNER_TEMP : tmpdir();
+  const path6 = join(folder, `smtp-notify-${stampOf(message.messageId)}.eml`);
+  await writeFile2(path6, message.bytes);
+  printMessage(message, path6);
+  return path6;
+}
+function stampOf(messageId) {
+  const left = messageId.replace(/^</, "").split("@")[0] ?? "";
+  const safe = left.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64);
+  return safe === "" ? String(Date.now()) : safe;
+}
+function printMessage(message, path6) {
+  const lines = Buffer.from(message.bytes).toString("utf8").split("\r\n");
+  if (lines.at(-1) === "") lines.pop();
+  info(`Dry run: nothing was sent. The message (${message.size} bytes) is in ${path6}:`);
+  printUntrusted(lines.slice(0, MAX_PRINTED_LINES), LINE_PREFIX);
+  if (lines.length > MAX_PRINTED_LINES) {
+    info(`(${lines.length - MAX_PRINTED_LINES} more lines in ${path6})`);
+  }
+  const { from, to } = message.envelope;
+  info(`Envelope: from ${escapeUntrustedInline(`${from} to ${to.join(", ")}`)}`);
+}
+
+// src/action/advice-terms.ts
+var inputTlsPairs = `\`${Inputs.port}: ${Ports.implicit}\` with \`${Inputs.tls}: implicit\`, or \`${Inputs.port}: ${Ports.submission}\` with \`${Inputs.tls}: starttls\``;
+var inputTerms = {
+  host: `\`${Inputs.server}\``,
+  hostAndPort: `\`${Inputs.server}\` and \`${Inputs.port}\``,
+  port: `the \`${Inputs.port}\``,
+  tlsPairs: inputTlsPairs,
+  implicitTls: `\`${Inputs.port}: ${Ports.implicit}\` with \`${Inputs.tls}: implicit\``,
+  agreeOnTls: (server) => {
+    const current = server === void 0 ? "" : ` (now port ${server.port}, tls ${server.tls})`;
+    return `Set the \`${Inputs.port}\` and \`${Inputs.tls}\` inputs to agree${current}: ${inputTlsPairs}. \`${Inputs.tls}: auto\` picks implicit TLS on ${Ports.implicit} and STARTTLS elsewhere.`;
+  },
+  plainText: `Use \`${Inputs.tls}: none\` only for a relay on a network you trust: everything, credentials included, would cross it readable.`,
+  useTls: `use ${inputTlsPairs} (or \`${Inputs.tls}: auto\`), not \`${Inputs.tls}: none\``,
+  credentials: `\`${Inputs.username}\` and \`${Inputs.password}\` (or \`${Inputs.connectionUrl}\`)`,
+  authenticate: `authenticate (\`${Inputs.username}\`, \`${Inputs.password}\`)`,
+  appPassword: `\`${Inputs.password}\` (from a secret), with the full address as \`${Inputs.username}\``,
+  mailboxCredentials: `\`${Inputs.username}\` (the full mailbox address) and \`${Inputs.password}\``
+};
+var url = `\`${Inputs.connectionUrl}\``;
+var urlTlsPairs = `\`smtps://user:password@host:${Ports.implicit}\` (implicit TLS), or \`smtp://user:password@host:${Ports.submission}\` (STARTTLS)`;
+var urlTerms = {
+  host: `the host in ${url}`,
+  hostAndPort: `the host and port in ${url}`,
+  port: `the port in ${url}`,
+  tlsPairs: urlTlsPairs,
+  implicitTls: `\`smtps://user:password@host:${Ports.implicit}\` in ${url}`,
+  agreeOnTls: (server) => {
+    const scheme = server?.tls === "implicit" ? "smtps://" : "smtp://";
+    const current = server === void 0 ? "" : ` (now port ${server.port}, ${scheme})`;
+    return `Make the scheme and the port of ${url} agree${current}: ${urlTlsPairs}.`;
+  },
+  plainText: `${url} always uses TLS; for a relay on a network you trust, use the separate inputs with \`${Inputs.tls}: none\` instead (everything, credentials included, would cross it readable).`,
+  useTls: `use ${urlTlsPairs}`,
+  credentials: `the user name and password in ${url} (percent-encoded)`,
+  authenticate: `authenticate (a user name and password in ${url})`,
+  appPassword: `the password in ${url} (percent-encoded), with the full address as its user name`,
+  mailboxCredentials: `the user name (the full mailbox address) and the password in ${url}`
+};
+function adviceTermsFor(source) {
+  return source === "connection-url" ? urlTerms : inputTerms;
+}
+
+// src/action/delivery-progress.ts
+var deliveredReply = Object.freeze({
+  code: 250,
+  lines: ["accepted in an earlier transaction of a session that failed later"]
+});
+function isTransientReply(reply) {
+  return reply.code >= 400 && reply.code < 500;
+}
+var DeliveryProgress = class {
+  accepted = [];
+  rejected = [];
+  transcript = [];
+  warnings = [];
+  /** Connections made. */
+  attempts = 0;
+  response;
+  tls;
+  authMechanism;
+  /** Recipients not yet delivered nor refused for good, in the order given. */
+  pending;
+  /** The 4xx reply that sent each pending recipient into another attempt. */
+  #lastReplies = /* @__PURE__ */ new Map();
+  constructor(recipients) {
+    this.pending = [...recipients];
+  }
+  /** An attempt that delivered to someone: 4xx refusals are tried again, 5xx are final. */
+  recordResult(result) {
+    this.transcript.push(...result.transcript);
+    this.warnings.push(...result.warnings);
+    this.accepted.push(...result.accepted);
+    this.response = result.reply;
+    this.tls = result.tls;
+    this.authMechanism = result.authMechanism;
+    const deferred = this.#sortRefusals(result.rejected);
+    if (deferred.length === 0) return { next: "done" };
+    return { next: "retry", reason: deferralError(deferred), refusals: true };
+  }
+  /**
+   * An attempt that threw. Only where no server can have accepted the message is it worth
+   * another: a transient failure with outcome `not-delivered`, or a refusal of every recipient
+   * where some refusals were 4xx (those recipients alone are tried again).
+   */
+  recordFailure(error2) {
+    this.transcript.push(...error2.transcript);
+    const delivered = new Set(error2.delivered);
+    this.accepted.push(...error2.delivered.map((address) => ({ address, reply: deliveredReply })));
+    const refusals = error2 instanceof SmtpRecipientsError ? [] : error2.rejected;
+    const deferred = new Set(this.#fileRefusals(refusals).map((refusal2) => refusal2.address));
+    const settled = /* @__PURE__ */ new Set([...delivered, ...this.rejected.map((refusal2) => refusal2.address)]);
+    this.pending = this.pending.filter((address) => !settled.has(address));
+    if (error2.outcome === "unknown") {
+      this.pending = this.pending.filter((address) => deferred.has(address));
+    }
+    if (error2.outcome !== "not-delivered") return { next: "stop", error: error2 };
+    if (error2 instanceof SmtpRecipientsError) {
+      const retried = this.#sortRefusals(error2.rejected);
+      if (retried.length === 0) return { next: "stop", error: error2 };
+      return { next: "retry", reason: error2, refusals: true };
+    }
+    return error2.transient ? { next: "retry", reason: error2, refusals: false } : { next: "stop", error: error2 };
+  }
+  /**
+   * No attempt is left: whoever is still pending and was refused with a 4xx is reported with
+   * that reply. Recipients never answered (the connection failed first) stay out of the list:
+   * the error tells what happened to them.
+   */
+  settlePending() {
+    for (const address of this.pending) {
+      const reply = this.#lastReplies.get(address);
+      if (reply !== void 0) this.rejected.push({ address, reply });
+    }
+    this.pending = [];
+  }
+  /** Files 5xx refusals as final; returns the 4xx ones, which become the next pending list. */
+  #sortRefusals(refusals) {
+    const deferred = this.#fileRefusals(refusals);
+    this.pending = deferred.map((refusal2) => refusal2.address);
+    return deferred;
+  }
+  /** Files 5xx refusals as final and remembers each 4xx reply; returns the 4xx refusals. */
+  #fileRefusals(refusals) {
+    const deferred = refusals.filter((refusal2) => isTransientReply(refusal2.reply));
+    this.rejected.push(...refusals.filter((refusal2) => !isTransientReply(refusal2.reply)));
+    for (const { address, reply } of deferred) this.#lastReplies.set(address, reply);
+    return deferred;
+  }
+};
+function describeRefusals(refusals) {
+  return refusals.map(({ address, reply }) => `${address} (${formatReply(reply)})`).join("; ");
+}
+function deferralError(deferred) {
+  const list = describeRefusals(deferred);
+  const first = deferred[0];
+  const noun = deferred.length === 1 ? "recipient" : "recipients";
+  return new SmtpReplyError(
+    `The server refused ${deferred.length} ${noun} for now: ${list}. The others have the message.`,
+    {
+      phase: "rcpt",
+      command: first === void 0 ? "RCPT TO" : `RCPT TO:<${first.address}>`,
+      ...first === void 0 ? {} : { reply: first.reply },
+      transient: true
+    }
+  );
+}
+
+// src/action/delivery-deadline.ts
+var OverallDeadlineExpired = class extends Error {
+  name = "OverallDeadlineExpired";
+};
+var maxTimerMs2 = 2147483647;
+function startOverallDeadline(deadlineMs, parent) {
+  const controller = new AbortController();
+  const reason = new OverallDeadlineExpired(
+    `The delivery did not finish within the overall deadline of ${formatSeconds(deadlineMs)} (the timeout input).`
+  );
+  const ms = Math.min(Math.max(1, deadlineMs), maxTimerMs2);
+  const timer = setTimeout(() => controller.abort(reason), ms).unref();
+  const signal = parent === void 0 ? controller.signal : AbortSignal.any([controller.signal, parent]);
+  return { signal, dispose: () => clearTimeout(timer) };
+}
+var maxCauseDepth2 = 8;
+function findOverallDeadline(error2) {
+  let current = error2;
+  for (let depth = 0; current instanceof Error && depth < maxCauseDepth2; depth += 1) {
+    if (current instanceof OverallDeadlineExpired) return current;
+    current = current.cause;
+  }
+  return void 0;
+}
+
+// src/action/delivery.ts
+var unknownOutcomeNote = "The message may or may not have been delivered: the connection ended after the whole message was sent and before the server confirmed it. It was not retried, to avoid delivering a duplicate.";
+var minAttemptMs = 2e3;
+async function deliverWithRetries(request) {
+  const now = request.now ?? Date.now;
+  const started = now();
+  const deadline = startOverallDeadline(request.deadlineMs, request.server.signal);
+  const progress = new DeliveryProgress(request.envelope.to);
+  let error2;
+  try {
+    error2 = await runAttempts(request, progress, started + request.deadlineMs, deadline.signal);
+  } finally {
+    deadline.dispose();
+  }
+  progress.settlePending();
+  return buildReport(progress, now() - started, error2);
+}
+async function runAttempts(request, progress, deadlineAt, signal) {
+  const now = request.now ?? Date.now;
+  for (let tries = 1; ; tries += 1) {
+    const verdict = await attemptOnce(request, progress, signal);
+    if (verdict.next === "done") return void 0;
+    if (verdict.next === "stop") return endingError(verdict.error, progress);
+    const delay = planRetry(request, tries, deadlineAt - now(), signal);
+    if (typeof delay === "string") return giveUp(verdict, delay, progress);
+    request.onRetry?.(verdict.reason, tries, delay);
+    await (request.sleep ?? sleep)(delay, signal);
+    if (signal.aborted) {
+      const why = `${gaveUpAfter(tries)}: the delivery was aborted (cancelled, or the timeout input's deadline passed).`;
+      return giveUp(verdict, why, progress);
+    }
+    progress.transcript.push({
+      direction: "info",
+      text: `[attempt ${tries + 1}, after waiting ${formatSeconds(delay)}]`
+    });
+  }
+}
+async function attemptOnce(request, progress, signal) {
+  try {
+    const result = await sendMail({
+      ...request.server,
+      envelope: { ...request.envelope, to: progress.pending },
+      message: request.message,
+      signal
+    });
+    progress.attempts += 1;
+    return progress.recordResult(result);
+  } catch (caught) {
+    if (!(caught instanceof SmtpError)) throw caught;
+    if (!(caught instanceof SmtpInputError && caught.phase === "input")) progress.attempts += 1;
+    const deadline = findOverallDeadline(caught);
+    if (deadline !== void 0) caught.message = deadline.message;
+    if (caught.outcome === "unknown") caught.message = `${caught.message} ${unknownOutcomeNote}`;
+    const verdict = progress.recordFailure(caught);
+    return deadline !== void 0 && verdict.next === "retry" ? { next: "stop", error: caught } : verdict;
+  }
+}
+function gaveUpAfter(tries) {
+  return `Gave up after ${tries} ${tries === 1 ? "attempt" : "attempts"}`;
+}
+function planRetry(request, tries, remainingMs, signal) {
+  const retries = Number.isFinite(request.retries) ? Math.max(0, Math.floor(request.retries)) : 0;
+  if (tries > retries) {
+    return `${gaveUpAfter(tries)} (the retries input allows ${retries}).`;
+  }
+  if (signal.aborted || remainingMs <= minAttemptMs) {
+    return `${gaveUpAfter(tries)}: the timeout input's overall deadline (${formatSeconds(request.deadlineMs)}) leaves no time for another.`;
+  }
+  const delay = computeBackoff(tries, request.random ?? Math.random);
+  return Math.min(delay, remainingMs - minAttemptMs);
+}
+function endingError(error2, progress) {
+  return error2 instanceof SmtpRecipientsError && progress.accepted.length > 0 ? void 0 : error2;
+}
+function giveUp(verdict, why, progress) {
+  if (verdict.refusals && progress.accepted.length > 0) {
+    progress.warnings.push(`${verdict.reason.message} ${why}`);
+    return void 0;
+  }
+  verdict.reason.message = `${verdict.reason.message} ${why}`;
+  return verdict.reason;
+}
+function buildReport(progress, durationMs, error2) {
+  return {
+    result: chooseResult(progress, error2),
+    attempts: progress.attempts,
+    accepted: progress.accepted,
+    rejected: progress.rejected,
+    response: progress.response,
+    tls: progress.tls,
+    authMechanism: progress.authMechanism,
+    transcript: progress.transcript,
+    warnings: progress.warnings,
+    durationMs,
+    error: error2
+  };
+}
+function chooseResult(progress, error2) {
+  if (error2?.outcome === "unknown") return "unknown";
+  if (progress.accepted.length > 0) {
+    return error2 === void 0 && progress.rejected.length === 0 ? "sent" : "partial";
+  }
+  return "failed";
+}
+function describeRetry(error2, attempt, delayMs) {
+  let why = error2.reply === void 0 ? error2.message : formatReply(error2.reply);
+  if (error2.phase === "rcpt" && error2.command !== void 0) why = `${error2.command}: ${why}`;
+  return `Attempt ${attempt} failed (${escapeUntrustedInline(why)}); retrying in ${formatSeconds(delayMs)}`;
+}
+
+// src/action/provider-advice.ts
+function replyText(error2) {
+  return error2.reply === void 0 ? "" : formatReply(error2.reply);
+}
+function hostMatches(server, pattern) {
+  return server !== void 0 && pattern.test(server.host);
+}
+var gmailAppPassword = (error2, { server, terms }) => {
+  if (error2.code !== 535 && error2.code !== 534) return void 0;
+  const gmail = hostMatches(server, /(^|\.)(gmail|google|googlemail)\.com$/i) || /gsmtp|BadCredentials/i.test(replyText(error2));
+  if (!gmail) return void 0;
+  return `Gmail does not accept the account password over SMTP: turn on 2-Step Verification for the account, create an app password (https://myaccount.google.com/apppasswords) and use it as ${terms.appPassword}.`;
+};
+var microsoftSmtpAuthDisabled = (error2) => {
+  if (error2.code !== 535 || error2.enhancedCode !== "5.7.139") return void 0;
+  return "Microsoft 365 has SMTP AUTH (Authenticated SMTP) disabled for the tenant or for this mailbox. An Exchange admin must enable it for the mailbox (Microsoft 365 admin center: the user, Mail, Manage email apps, Authenticated SMTP; or `Set-CASMailbox -SmtpClientAuthenticationDisabled $false`); tenant-wide security defaults also block it.";
+};
+var office365Refused = (error2, { server, terms }) => {
+  if (error2.code !== 535 || error2.enhancedCode !== "5.7.3") return void 0;
+  if (!hostMatches(server, /(office365|outlook)\.com$/i) && !/Authentication unsuccessful/i.test(replyText(error2))) {
+    return void 0;
+  }
+  return `Office 365 refused the credentials, or SMTP AUTH is disabled for this mailbox. Check ${terms.mailboxCredentials}; if they are right, an admin must enable Authenticated SMTP for the mailbox.`;
+};
+var sesNotVerified = (error2) => {
+  if (error2.code !== 554 || !/address is not verified/i.test(replyText(error2))) return void 0;
+  return `Amazon SES: verify the sender identity (the \`${Inputs.from}\` address or its domain) in this region. While the account is in the SES sandbox every recipient must be verified too; request production access to leave it.`;
+};
+var providerRules = [
+  gmailAppPassword,
+  microsoftSmtpAuthDisabled,
+  office365Refused,
+  sesNotVerified
+];
+
+// src/action/failure-advice.ts
+var phaseNames = {
+  input: "while checking the settings",
+  connect: "while connecting",
+  greeting: "while waiting for the greeting",
+  ehlo: "at EHLO",
+  starttls: "at STARTTLS",
+  auth: "at authentication",
+  mail: "at MAIL FROM",
+  rcpt: "at RCPT TO",
+  data: "at DATA",
+  message: "while sending the message",
+  quit: "at QUIT"
+};
+function adviseOnFailure(error2, server, source = "inputs") {
+  if (!(error2 instanceof SmtpError)) {
+    return error2 instanceof Error ? error2.message : String(error2);
+  }
+  const lines = [describeFailure(error2)];
+  const context = { server, terms: adviceTermsFor(source) };
+  const advice = rules.map((rule) => rule(error2, context)).find((text2) => text2 !== void 0);
+  if (advice !== void 0) lines.push(advice);
+  lines.push(...describeOutcome(error2));
+  return hideUrlHost(lines.join("\n"), server, source);
+}
+function describeFailure(error2) {
+  if (error2 instanceof SmtpInputError) return error2.message;
+  const step = phaseNames[error2.phase];
+  const named = error2.command !== void 0 && !step.endsWith(error2.command);
+  const command = named ? ` (${error2.command})` : "";
+  const repeated = named ? `${error2.command} failed: ` : void 0;
+  const message = repeated !== void 0 && error2.message.startsWith(repeated) ? error2.message.slice(repeated.length) : error2.message;
+  let text2 = `SMTP failed ${step}${command}: ${message}`;
+  if (error2.reply !== void 0 && !error2.message.includes(formatReply(error2.reply))) {
+    text2 += ` The server replied: ${formatReply(error2.reply)}`;
+  }
+  return text2;
+}
+function describeOutcome(error2) {
+  if (error2.outcome === "unknown") {
+    const lines = error2.message.includes(unknownOutcomeNote) ? [] : [unknownOutcomeNote];
+    if (error2.delivered.length > 0) {
+      lines.push(`An earlier transaction delivered it to ${error2.delivered.join(", ")}.`);
+    }
+    lines.push(...describeEarlierRefusals(error2));
+    return [...lines, "Check whether the message arrived before running the job again."];
+  }
+  if (error2.outcome === "partial" && error2.delivered.length > 0) {
+    return [
+      `The message was delivered to ${error2.delivered.join(", ")} before the failure; it was not retried, so they do not get it twice.`,
+      ...describeEarlierRefusals(error2)
+    ];
+  }
+  return [];
+}
+function describeEarlierRefusals(error2) {
+  if (error2 instanceof SmtpRecipientsError || error2.rejected.length === 0) return [];
+  return [`The server had also refused ${describeRefusals(error2.rejected)}.`];
+}
+var portAndTlsMode = (error2, { server, terms }) => {
+  const mismatch = /wrong version number|packet length too long|does not seem to speak TLS|port and the TLS mode probably disagree/i;
+  if (!mismatch.test(error2.message)) return void 0;
+  return terms.agreeOnTls(server);
+};
+function causeCode(error2) {
+  const code = error2.cause?.code;
+  return typeof code === "string" ? code : void 0;
+}
+var untrustedCodes2 = /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE)/;
+var certificateName = (error2, { terms }) => {
+  if (!(error2 instanceof SmtpTlsError)) return void 0;
+  if (causeCode(error2) !== "ERR_TLS_CERT_ALTNAME_INVALID" && !/is not valid for "/.test(error2.message)) {
+    return void 0;
+  }
+  return `Set ${terms.host} to a name the certificate lists, or keep it and set \`${Inputs.tlsServername}\` to that name (needed when ${terms.host} is an IP address).`;
+};
+var certificateTrust = (error2) => {
+  if (!(error2 instanceof SmtpTlsError)) return void 0;
+  const code = causeCode(error2);
+  if (!(code !== void 0 && untrustedCodes2.test(code)) && !/not signed by a trusted authority/.test(error2.message)) {
+    return void 0;
+  }
+  return `If the server uses a private CA, put its certificate (PEM) in \`${Inputs.tlsCa}\`, e.g. from a secret. \`${Inputs.tlsVerify}: false\` turns off every check and lets anyone on the path read the password: it is not a fix.`;
+};
+var starttlsMissing = (error2, { terms }) => {
+  if (!(error2 instanceof SmtpTlsError) || !/does not offer STARTTLS/.test(error2.message)) {
+    return void 0;
+  }
+  return `The server does not offer STARTTLS. If it has implicit TLS, use ${terms.implicitTls}. ${terms.plainText}`;
+};
+var tlsRequired = (error2, { terms }) => {
+  if (error2.code !== 530 || !/STARTTLS|TLS/i.test(replyText(error2))) return void 0;
+  return `The server wants TLS before this command: ${terms.useTls}.`;
+};
+var authRequired = (error2, { server, terms }) => {
+  if (server?.auth !== void 0) return void 0;
+  const asked = error2.enhancedCode === "5.7.0" || /auth/i.test(replyText(error2));
+  if (error2.code !== 530 || !asked) return void 0;
+  return `The server wants a login before it takes mail: ${terms.authenticate}. If they come from secrets, check the secret names; a run for a pull request from a fork gets no secrets.`;
+};
+var relayDenied = (error2, { terms }) => {
+  const refused = /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|unable to relay|send ?as/i;
+  if (error2.code === void 0 || error2.code < 500 || !refused.test(replyText(error2)))
+    return void 0;
+  return `The server will not take this message from this client: ${terms.authenticate} and use a \`${Inputs.from}\` address the account may send as.`;
+};
+var authFailed = (error2, { terms }) => {
+  if (!(error2 instanceof SmtpAuthError)) return void 0;
+  if (error2.code === void 0) {
+    return `Check the \`${Inputs.auth}\` input (a mechanism the server offers, or auto) and ${terms.port}: submission servers offer AUTH on ${Ports.submission} or ${Ports.implicit}.`;
+  }
+  return `Check ${terms.credentials}; some providers want an app password or a token instead of the account password.`;
+};
+var port25Blocked = (error2, { server, terms }) => {
+  const connectPhase = error2.phase === "connect" || error2.phase === "greeting";
+  const unreachable2 = error2 instanceof SmtpTimeoutError || error2 instanceof SmtpConnectionError;
+  if (server?.port !== Ports.relay || !connectPhase || !unreachable2) return void 0;
+  return `GitHub-hosted runners block outbound port ${Ports.relay}. Use a submission port: ${terms.tlsPairs}.`;
+};
+var recipientsRefused = (error2) => {
+  if (!(error2 instanceof SmtpRecipientsError) || error2.transient) return void 0;
+  return `Check the addresses in \`${Inputs.to}\`, \`${Inputs.cc}\` and \`${Inputs.bcc}\`.`;
+};
+var timedOut = (error2, { terms }) => {
+  if (!(error2 instanceof SmtpTimeoutError)) return void 0;
+  return `If the server is slow rather than unreachable, raise \`${Inputs.timeout}\` (seconds for the whole delivery, retries included); otherwise check ${terms.hostAndPort} and that the runner can reach it (a firewall, or \`${Inputs.proxy}\`).`;
+};
+var unreachable = (error2, { terms }) => {
+  if (!(error2 instanceof SmtpConnectionError) || error2.phase !== "connect") return void 0;
+  return `Check ${terms.hostAndPort}, and that the runner can reach the server (a firewall, or \`${Inputs.proxy}\`).`;
+};
+var rules = [
+  starttlsMissing,
+  portAndTlsMode,
+  certificateName,
+  certificateTrust,
+  ...providerRules,
+  tlsRequired,
+  authRequired,
+  relayDenied,
+  authFailed,
+  port25Blocked,
+  recipientsRefused,
+  timedOut,
+  unreachable
+];
+
+// src/action/port-tls-warning.ts
+function describePortTlsMismatch(server, source) {
+  const mode = source === "connection-url" ? `the scheme is ${server.tls === "implicit" ? "smtps://" : "smtp://"}` : `tls is ${server.tls}`;
+  let problem;
+  if (server.port === Ports.implicit && server.tls !== "implicit") {
+    problem = `Port ${server.port} expects TLS from the first byte (RFC 8314 3.3), but ${mode}: the server will not greet in clear text, so the connection will wait until it times out.`;
+  } else if (
+    // RFC 6409 and RFC 3207: 587 and 25 greet in clear text and upgrade with STARTTLS.
+    (server.port === Ports.submission || server.port === Ports.relay) && server.tls === "implicit"
+  ) {
+    problem = `Port ${server.port} greets in clear text and upgrades with STARTTLS, but ${mode}: the TLS handshake will fail.`;
+  } else {
+    return void 0;
+  }
+  return `${problem} ${adviceTermsFor(source).agreeOnTls(server)}`;
 }
 
 // node_modules/@actions/glob/lib/internal-globber.js
@@ -43526,8 +43527,7 @@ async function prepareMessage(settings, env) {
   const context = buildTemplateContext({ env, event, status: settings.status });
   if (settings.vars.trim() !== "") context.vars = await renderVars(settings.vars, context);
   const parts = await renderParts(settings.message, context);
-  const workspace = env.GITHUB_WORKSPACE !== void 0 && env.GITHUB_WORKSPACE !== "" ? env.GITHUB_WORKSPACE : process.cwd();
-  const attachments = await collectAttachments(settings.attachments, workspace);
+  const attachments = await collectAttachments(settings.attachments, settings.workspace);
   const input = buildMessageInput(settings.message, parts, attachments.attachments, context.github);
   return { composed: composeActionMessage(input), context, parts, attachments };
 }
@@ -43611,8 +43611,7 @@ async function reportDelivery(settings, server, prepared, report2, failure) {
 }
 function reportRejected(rejected, mode) {
   if (rejected.length === 0) return;
-  const list = rejected.map(({ address, reply }) => `${address} (${formatReply(reply)})`);
-  const message = `The server refused ${rejected.length} recipient(s): ${list.join("; ")}. The message was delivered to the others. Check the addresses, or set ${Inputs.onRejectedRecipient}: ${mode === "fail" ? "warn" : "fail"} to ${mode === "fail" ? "only warn" : "fail the step"}.`;
+  const message = `The server refused ${rejected.length} recipient(s): ${describeRefusals(rejected)}. The message was delivered to the others. Check the addresses, or set ${Inputs.onRejectedRecipient}: ${mode === "fail" ? "warn" : "fail"} to ${mode === "fail" ? "only warn" : "fail the step"}.`;
   if (mode === "fail") setFailed(escapeUntrustedLines(message));
   else warning(escapeUntrustedLines(message));
 }
@@ -43732,7 +43731,7 @@ function parseHeaderLines(text2) {
 // src/action/workspace-file.ts
 import { dirname as dirname4, isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
 var MAX_INPUT_FILE_BYTES = 1024 * 1024;
-async function readWorkspaceFile(input, path6, workspace, maxBytes = MAX_INPUT_FILE_BYTES) {
+async function readWorkspaceFile(input, path6, workspace) {
   const resolved = resolve4(workspace, path6);
   const fail2 = (why) => {
     throw new ActionInputError(input, `cannot use ${JSON.stringify(resolved)}: ${why}`);
@@ -43740,10 +43739,9 @@ async function readWorkspaceFile(input, path6, workspace, maxBytes = MAX_INPUT_F
   let bytes;
   try {
     const real = await resolveWithin(resolved, await boundaryOf(path6, resolved, workspace));
-    if (await measureRegularFile(real) > maxBytes) fail2(`it is larger than ${maxBytes} bytes.`);
-    bytes = await readRegularFile(real, maxBytes);
+    await measureRegularFile(real);
+    bytes = await readRegularFile(real, MAX_INPUT_FILE_BYTES);
   } catch (error2) {
-    if (error2 instanceof ActionInputError) throw error2;
     if (error2 instanceof FileRefusal) return fail2(error2.message + adviceFor(error2));
     return fail2(describeFsError(error2, workspace));
   }
@@ -43834,9 +43832,7 @@ function readAddressInput(reader, name, single) {
     else parseAddressList(list, name);
   } catch (error2) {
     if (!(error2 instanceof MimeInputError)) throw error2;
-    const prefix = `${error2.field}: `;
-    const why = error2.message.startsWith(prefix) ? error2.message.slice(prefix.length) : error2.message;
-    throw new ActionInputError(name, why);
+    throw fromMimeInputError(error2, name);
   }
   return list;
 }
@@ -43854,12 +43850,10 @@ async function readTemplate(reader, inline, file, workspace) {
   const read2 = await readWorkspaceFile(file, path6, workspace);
   return { name: `${file} ${path6}`, text: read2.text };
 }
-var ID_TEXT2 = String.raw`[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~.-]+`;
-var MESSAGE_ID2 = new RegExp(String.raw`^<${ID_TEXT2}@(?:${ID_TEXT2}|\[[\x21-\x5a\x5e-\x7e]*\])>$`);
 function readInReplyTo(value) {
   if (value === "") return void 0;
   const id = value.startsWith("<") ? value : `<${value}>`;
-  if (!MESSAGE_ID2.test(id)) {
+  if (!isMessageId(id)) {
     throw new ActionInputError(
       Inputs.inReplyTo,
       `${JSON.stringify(value)} is not a message id: expected <id@domain>, the Message-ID header of the message to answer (RFC 5322 3.6.4).`
@@ -43983,11 +43977,6 @@ function checkHostName(value, check) {
   }
   return value;
 }
-function isLoopbackHost2(host) {
-  const lower = host.toLowerCase();
-  const v4 = lower.startsWith("::ffff:") ? lower.slice("::ffff:".length) : lower;
-  return lower === "localhost" || lower === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
 
 // src/action/connection-url.ts
 var FORM = "smtp://user:password@host:587 or smtps://user:password@host:465";
@@ -44000,6 +43989,16 @@ function fail(detail) {
 }
 var URL_WHITESPACE = /[\t\r\n]/;
 var URL_WHITESPACE_ADVICE = "contains a line break or tab, which URL parsing would silently drop: write it on one line (percent-encode a line break in a password as %0A).";
+function describeBadPercent(what) {
+  return `has a % in the ${what} that is not followed by two hex digits: write % as %25.`;
+}
+function decodeUserInfo(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return void 0;
+  }
+}
 function parseConnectionUrl(raw) {
   if (URL_WHITESPACE.test(raw)) fail(URL_WHITESPACE_ADVICE);
   let url2;
@@ -44043,11 +44042,23 @@ function parseCredentials(url2) {
   return { username, password };
 }
 function decodePart(part, what) {
+  return decodeUserInfo(part) ?? fail(describeBadPercent(what));
+}
+function findProxyProblem(value) {
+  if (URL_WHITESPACE.test(value)) return URL_WHITESPACE_ADVICE;
+  let url2;
   try {
-    return decodeURIComponent(part);
+    url2 = new URL(value);
   } catch {
-    return fail(`has a % in the ${what} that is not followed by two hex digits: write % as %25.`);
+    url2 = void 0;
   }
+  if (url2?.protocol !== "http:" || url2.hostname === "" || !["", "/"].includes(url2.pathname)) {
+    return "is not the URL of an HTTP CONNECT proxy: expected http://[user:password@]host:port.";
+  }
+  if (decodeUserInfo(url2.username) === void 0 || decodeUserInfo(url2.password) === void 0) {
+    return describeBadPercent("user name or password");
+  }
+  return void 0;
 }
 
 // src/action/server-settings.ts
@@ -44134,7 +44145,7 @@ function readAuth(reader, endpoint) {
     }
     return void 0;
   }
-  if (endpoint.tls === "none" && endpoint.host !== "" && !isLoopbackHost2(endpoint.host)) {
+  if (endpoint.tls === "none" && endpoint.host !== "" && !isLoopbackHost(endpoint.host)) {
     throw new ActionInputError(
       Inputs.tls,
       `"none" would send the password to ${endpoint.host} unencrypted: use tls starttls or implicit (or auto).`
@@ -44190,30 +44201,6 @@ function readProxy(reader) {
     throw new ActionInputError(Inputs.proxy, `${source}${problem}`);
   }
   return value;
-}
-function findProxyProblem(value) {
-  if (URL_WHITESPACE.test(value)) return URL_WHITESPACE_ADVICE;
-  let url2;
-  try {
-    url2 = new URL(value);
-  } catch {
-    url2 = void 0;
-  }
-  if (url2?.protocol !== "http:" || url2.hostname === "" || !["", "/"].includes(url2.pathname)) {
-    return "is not the URL of an HTTP CONNECT proxy: expected http://[user:password@]host:port.";
-  }
-  if (!canPercentDecode(url2.username) || !canPercentDecode(url2.password)) {
-    return "has a % in the user name or password that is not followed by two hex digits: write % as %25.";
-  }
-  return void 0;
-}
-function canPercentDecode(text2) {
-  try {
-    decodeURIComponent(text2);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // src/action/size.ts
@@ -44275,6 +44262,7 @@ async function readSettings(options = {}) {
       ),
       maxBytes: parseSize2(Inputs.attachmentsMaxSize, maxSize)
     },
+    workspace,
     vars: reader.text(Inputs.vars),
     status: reader.text(Inputs.status).toLowerCase(),
     onRejectedRecipient: reader.choice(

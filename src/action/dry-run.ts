@@ -46,7 +46,7 @@ export async function runDryRunMode(
  * runner), prints it, and returns the path. RUNNER_TEMP is emptied after every job, so the file
  * is there for later steps (an upload-artifact, a check) and gone afterwards.
  */
-export async function writeDryRun(
+async function writeDryRun(
   message: ComposedMessage,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<string> {
@@ -62,7 +62,7 @@ export async function writeDryRun(
  * The file name part from a Message-ID: its random left side, reduced to characters every file
  * system accepts. Unique per message, and the same string a reader finds in the headers.
  */
-export function stampOf(messageId: string): string {
+function stampOf(messageId: string): string {
   const left = messageId.replace(/^</, '').split('@')[0] ?? '';
   const safe = left.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
   return safe === '' ? String(Date.now()) : safe;

@@ -18,6 +18,7 @@ import {
 } from '../smtp/index.js';
 import { adviceTermsFor, type AdviceRule } from './advice-terms.js';
 import { Inputs, Ports } from './constants.js';
+import { describeRefusals } from './delivery-progress.js';
 import { unknownOutcomeNote } from './delivery.js';
 import { providerRules, replyText } from './provider-advice.js';
 import { hideUrlHost, type ServerSource } from './server-source.js';
@@ -100,8 +101,7 @@ function describeOutcome(error: SmtpError): string[] {
 /** Refusals heard before the failure: only the error still knows them. */
 function describeEarlierRefusals(error: SmtpError): string[] {
   if (error instanceof SmtpRecipientsError || error.rejected.length === 0) return [];
-  const list = error.rejected.map(({ address, reply }) => `${address} (${formatReply(reply)})`);
-  return [`The server had also refused ${list.join('; ')}.`];
+  return [`The server had also refused ${describeRefusals(error.rejected)}.`];
 }
 
 /** Plaintext where TLS was expected or the other way round: port and mode disagree. */
@@ -186,8 +186,8 @@ const authFailed: AdviceRule = (error, { terms }) => {
 const port25Blocked: AdviceRule = (error, { server, terms }) => {
   const connectPhase = error.phase === 'connect' || error.phase === 'greeting';
   const unreachable = error instanceof SmtpTimeoutError || error instanceof SmtpConnectionError;
-  if (server?.port !== 25 || !connectPhase || !unreachable) return undefined;
-  return `GitHub-hosted runners block outbound port 25. Use a submission port: ${terms.tlsPairs}.`;
+  if (server?.port !== Ports.relay || !connectPhase || !unreachable) return undefined;
+  return `GitHub-hosted runners block outbound port ${Ports.relay}. Use a submission port: ${terms.tlsPairs}.`;
 };
 
 const recipientsRefused: AdviceRule = (error) => {

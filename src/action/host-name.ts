@@ -47,13 +47,3 @@ export function checkHostName(value: string, check: HostCheck): string {
   }
   return value;
 }
-
-/**
- * `localhost` and loopback addresses: traffic that never leaves the machine. The same set the
- * SMTP client lets AUTH run without TLS for, so this check refuses nothing the client allows.
- */
-export function isLoopbackHost(host: string): boolean {
-  const lower = host.toLowerCase();
-  const v4 = lower.startsWith('::ffff:') ? lower.slice('::ffff:'.length) : lower;
-  return lower === 'localhost' || lower === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}

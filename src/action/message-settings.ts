@@ -3,9 +3,9 @@
  * priority and threading. Addresses are parsed here only to report a bad one by input name;
  * the raw lists go on to the composer, which parses them again.
  */
-import { MimeInputError, parseAddressList, parseMailbox } from '../mime/index.js';
+import { isMessageId, MimeInputError, parseAddressList, parseMailbox } from '../mime/index.js';
 import type { TemplateSource } from '../template/index.js';
-import { ActionInputError } from './action-input-error.js';
+import { ActionInputError, fromMimeInputError } from './action-input-error.js';
 import {
   Choices,
   Defaults,
@@ -106,12 +106,7 @@ function readAddressInput(reader: InputReader, name: InputName, single: boolean)
     else parseAddressList(list, name);
   } catch (error) {
     if (!(error instanceof MimeInputError)) throw error;
-    // MimeInputError reads "<field>: <why>"; ActionInputError adds its own `Input "<name>":`.
-    const prefix = `${error.field}: `;
-    const why = error.message.startsWith(prefix)
-      ? error.message.slice(prefix.length)
-      : error.message;
-    throw new ActionInputError(name, why);
+    throw fromMimeInputError(error, name);
   }
   return list;
 }
@@ -140,14 +135,10 @@ async function readTemplate(
   return { name: `${file} ${path}`, text: read.text };
 }
 
-// RFC 5322 3.6.4: id-left is dot-atom-text; id-right dot-atom-text or a no-fold-literal.
-const ID_TEXT = String.raw`[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~.-]+`;
-const MESSAGE_ID = new RegExp(String.raw`^<${ID_TEXT}@(?:${ID_TEXT}|\[[\x21-\x5a\x5e-\x7e]*\])>$`);
-
 function readInReplyTo(value: string): string | undefined {
   if (value === '') return undefined;
   const id = value.startsWith('<') ? value : `<${value}>`;
-  if (!MESSAGE_ID.test(id)) {
+  if (!isMessageId(id)) {
     throw new ActionInputError(
       Inputs.inReplyTo,
       `${JSON.stringify(value)} is not a message id: expected <id@domain>, the Message-ID ` +

@@ -12,7 +12,7 @@ import {
   type MessageInput,
 } from '../mime/index.js';
 import type { GitHubInfo } from '../template/index.js';
-import { ActionInputError } from './action-input-error.js';
+import { fromMimeInputError } from './action-input-error.js';
 import { Inputs } from './constants.js';
 import type { Settings } from './settings.js';
 import { createThreadHeaders } from './thread.js';
@@ -61,10 +61,7 @@ export function composeActionMessage(input: MessageInput): ComposedMessage {
     return composeMessage(input);
   } catch (error) {
     if (!(error instanceof MimeInputError)) throw error;
-    const input = inputForField(error.field);
-    // The composer's message starts with its own field name; the user knows the input's name.
-    const detail = error.message.slice(error.field.length + 2);
-    throw new ActionInputError(input, detail);
+    throw fromMimeInputError(error, inputForField(error.field));
   }
 }
 

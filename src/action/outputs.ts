@@ -20,7 +20,7 @@ export interface OutputValues {
 }
 
 /** One recipient in the `accepted` and `rejected` outputs. */
-export interface RecipientOutput {
+interface RecipientOutput {
   address: string;
   /** The server's reply to RCPT TO as one line, e.g. `550 5.1.1 User unknown`. */
   reply: string;

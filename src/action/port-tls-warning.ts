@@ -9,9 +9,6 @@ import { adviceTermsFor } from './advice-terms.js';
 import { Ports } from './constants.js';
 import type { ServerSource } from './server-source.js';
 
-/** RFC 5321 4.5.4's relay port: clear text first, like submission. */
-const RELAY_PORT = 25;
-
 /** The warning to show before connecting, or undefined when port and TLS mode agree. */
 export function describePortTlsMismatch(
   server: ServerOptions,
@@ -29,7 +26,7 @@ export function describePortTlsMismatch(
       'server will not greet in clear text, so the connection will wait until it times out.';
   } else if (
     // RFC 6409 and RFC 3207: 587 and 25 greet in clear text and upgrade with STARTTLS.
-    (server.port === Ports.submission || server.port === RELAY_PORT) &&
+    (server.port === Ports.submission || server.port === Ports.relay) &&
     server.tls === 'implicit'
   ) {
     problem =

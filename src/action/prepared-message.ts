@@ -34,11 +34,7 @@ export async function prepareMessage(settings: Settings, env: Env): Promise<Prep
   const context = buildTemplateContext({ env, event, status: settings.status });
   if (settings.vars.trim() !== '') context.vars = await renderVars(settings.vars, context);
   const parts = await renderParts(settings.message, context);
-  const workspace =
-    env.GITHUB_WORKSPACE !== undefined && env.GITHUB_WORKSPACE !== ''
-      ? env.GITHUB_WORKSPACE
-      : process.cwd();
-  const attachments = await collectAttachments(settings.attachments, workspace);
+  const attachments = await collectAttachments(settings.attachments, settings.workspace);
   const input = buildMessageInput(settings.message, parts, attachments.attachments, context.github);
   return { composed: composeActionMessage(input), context, parts, attachments };
 }

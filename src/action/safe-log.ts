@@ -83,7 +83,7 @@ function checkPrefix(prefix: string): void {
 function prefixLines(lines: Iterable<string>, prefix: string): string[] {
   const printed: string[] = [];
   for (const line of lines) {
-    for (const piece of String(line).split(LINE_BREAK))
+    for (const piece of line.split(LINE_BREAK))
       printed.push(disarmLegacyCommands(prefix + escapeControls(piece)));
   }
   return printed;

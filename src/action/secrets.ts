@@ -121,7 +121,7 @@ export function maskSecrets(secrets: Iterable<string>, mask: MaskSecret): void {
  * at its last `@`), and the text up to the last `@` anywhere, for a password that holds an
  * unencoded `/`, `?` or `#` and so breaks the first reading.
  */
-export function userInfoCandidates(raw: string): UserInfo[] {
+function userInfoCandidates(raw: string): UserInfo[] {
   const rest = afterScheme(raw);
   const authority = rest.split(/[/?#]/, 1)[0] ?? '';
   const candidates: UserInfo[] = [];
@@ -145,7 +145,7 @@ function afterScheme(raw: string): string {
 }
 
 /** Percent-decoding that never throws: each run of `%XX` becomes the UTF-8 it encodes. */
-export function decodeLeniently(text: string): string {
+function decodeLeniently(text: string): string {
   return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) =>
     Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'),
   );

@@ -6,9 +6,9 @@
  */
 
 import * as core from '@actions/core';
-import type { RecipientReply, ServerOptions } from '../smtp/index.js';
-import { formatReply } from '../smtp/index.js';
+import { formatReply, type RecipientReply, type ServerOptions } from '../smtp/index.js';
 import { Inputs } from './constants.js';
+import { describeRefusals } from './delivery-progress.js';
 import { deliverWithRetries, describeRetry, type DeliveryReport } from './delivery.js';
 import { adviseOnFailure } from './failure-advice.js';
 import { listBccAddresses } from './message.js';
@@ -124,9 +124,8 @@ function reportRejected(
   mode: Settings['onRejectedRecipient'],
 ) {
   if (rejected.length === 0) return;
-  const list = rejected.map(({ address, reply }) => `${address} (${formatReply(reply)})`);
   const message =
-    `The server refused ${rejected.length} recipient(s): ${list.join('; ')}. The message was ` +
+    `The server refused ${rejected.length} recipient(s): ${describeRefusals(rejected)}. The message was ` +
     `delivered to the others. Check the addresses, or set ${Inputs.onRejectedRecipient}: ` +
     `${mode === 'fail' ? 'warn' : 'fail'} to ${mode === 'fail' ? 'only warn' : 'fail the step'}.`;
   // Addresses and replies are the server's words: escaped, as in every annotation here.

@@ -4,6 +4,7 @@
  * that a mistake is reported by input name before any connection is tried.
  */
 import {
+  isLoopbackHost,
   isValidEhloName,
   type AuthMechanismName,
   type AuthOptions,
@@ -12,14 +13,18 @@ import {
   type TlsSettings,
 } from '../smtp/index.js';
 import { ActionInputError } from './action-input-error.js';
-import { Choices, Defaults, Inputs, Ports, PROXY_ENV, Ranges, type Mode } from './constants.js';
 import {
-  parseConnectionUrl,
-  URL_WHITESPACE,
-  URL_WHITESPACE_ADVICE,
-  type ConnectionUrl,
-} from './connection-url.js';
-import { checkHostName, isLoopbackHost } from './host-name.js';
+  Choices,
+  Defaults,
+  Inputs,
+  Ports,
+  PROXY_ENV,
+  Ranges,
+  type Mode,
+  type TlsChoice,
+} from './constants.js';
+import { findProxyProblem, parseConnectionUrl, type ConnectionUrl } from './connection-url.js';
+import { checkHostName } from './host-name.js';
 import type { InputReader } from './input-reader.js';
 import type { ServerSource } from './server-source.js';
 import { readWorkspaceFile } from './workspace-file.js';
@@ -104,7 +109,7 @@ const EMPTY_SECRET =
   'when the secret is not set for this repository or environment, or in a run for a pull ' +
   'request from a fork (GitHub passes no secrets to those).';
 
-function readSeparateEndpoint(reader: InputReader, tls: (typeof Choices.tls)[number]): Endpoint {
+function readSeparateEndpoint(reader: InputReader, tls: TlsChoice): Endpoint {
   const server = reader.text(Inputs.server);
   const host =
     server === ''
@@ -213,32 +218,4 @@ function readProxy(reader: InputReader): string | undefined {
     throw new ActionInputError(Inputs.proxy, `${source}${problem}`);
   }
   return value;
-}
-
-/** What is wrong with a proxy URL, in words that never quote it; undefined when nothing. */
-function findProxyProblem(value: string): string | undefined {
-  if (URL_WHITESPACE.test(value)) return URL_WHITESPACE_ADVICE;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url?.protocol !== 'http:' || url.hostname === '' || !['', '/'].includes(url.pathname)) {
-    return 'is not the URL of an HTTP CONNECT proxy: expected http://[user:password@]host:port.';
-  }
-  // The client percent-decodes both for Proxy-Authorization; a stray % would fail only then.
-  if (!canPercentDecode(url.username) || !canPercentDecode(url.password)) {
-    return 'has a % in the user name or password that is not followed by two hex digits: write % as %25.';
-  }
-  return undefined;
-}
-
-function canPercentDecode(text: string): boolean {
-  try {
-    decodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -6,12 +6,13 @@
  */
 
 import type { TranscriptEntry } from '../smtp/index.js';
+import { replaceLiterals } from './literal-replacement.js';
 
 /** `inputs`: `server`, `port`, `tls`, `username`, `password`; `connection-url`: the one URL. */
 export type ServerSource = 'inputs' | 'connection-url';
 
 /** What stands where the host of a connection URL would be shown. */
-export const URL_HOST_LABEL = '(connection-url)';
+const URL_HOST_LABEL = '(connection-url)';
 
 interface Endpoint {
   host: string;
@@ -36,8 +37,7 @@ export function hideUrlHost(
   source: ServerSource,
 ): string {
   if (source !== 'connection-url' || server === undefined || server.host === '') return text;
-  const host = server.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text.replace(new RegExp(`\\[${host}\\]|${host}`, 'gi'), URL_HOST_LABEL);
+  return replaceLiterals(text, [`[${server.host}]`, server.host], URL_HOST_LABEL);
 }
 
 /** The transcript with `hideUrlHost` applied to every line (the greeting names the host). */

@@ -4,12 +4,12 @@
  */
 import { setSecret } from '@actions/core';
 import type { ServerOptions } from '../smtp/index.js';
+import type { AttachmentSettings } from './attachments.js';
 import {
   Choices,
   Defaults,
   Inputs,
   Ranges,
-  type IfNoFilesFound,
   type Mode,
   type OnRejectedRecipient,
 } from './constants.js';
@@ -27,7 +27,6 @@ import { readServerSettings } from './server-settings.js';
 import type { ServerSource } from './server-source.js';
 import { parseSize } from './size.js';
 
-export type { Mode } from './constants.js';
 export type { MessageSettings } from './message-settings.js';
 
 export interface Settings {
@@ -43,13 +42,9 @@ export interface Settings {
   /** Attempts after a transient failure, 0 to 10. */
   retries: number;
   message: MessageSettings;
-  attachments: {
-    /** Glob patterns, one per line, as given (blank lines dropped). */
-    patterns: string[];
-    ifNoFilesFound: IfNoFilesFound;
-    /** The cap on the total size of all attachments, in bytes. */
-    maxBytes: number;
-  };
+  attachments: AttachmentSettings;
+  /** GITHUB_WORKSPACE (the current directory outside a runner): where input paths start. */
+  workspace: string;
   /** The `vars` input as given (YAML or JSON); '' when absent. */
   vars: string;
   /** The job status, lowercase; '' when absent. */
@@ -102,6 +97,7 @@ export async function readSettings(options: ReadSettingsOptions = {}): Promise<S
       ),
       maxBytes: parseSize(Inputs.attachmentsMaxSize, maxSize),
     },
+    workspace,
     vars: reader.text(Inputs.vars),
     status: reader.text(Inputs.status).toLowerCase(),
     onRejectedRecipient: reader.choice(

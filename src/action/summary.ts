@@ -14,8 +14,10 @@
  */
 import * as core from '@actions/core';
 import { formatReply, type RecipientReply, type Reply, type TlsInfo } from '../smtp/index.js';
+import { escapeHtml as escapeTemplateHtml } from '../template/index.js';
 import { formatSeconds } from './backoff.js';
 import type { OutputResult } from './outputs.js';
+import { replaceLiterals } from './literal-replacement.js';
 import { describeEndpoint, hideUrlHost, type ServerSource } from './server-source.js';
 
 export interface SummaryInput {
@@ -52,19 +54,9 @@ const headings: Readonly<Record<OutputResult, string>> = {
   verified: '🔌 SMTP connection verified',
 };
 
-const htmlEntities: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** Text as HTML that shows exactly that text, on one block: line breaks become `<br>`. */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/[&<>"']/g, (char) => htmlEntities[char] ?? char)
-    .replace(/\r\n|[\r\n\u2028\u2029]/g, '<br>');
+  return escapeTemplateHtml(text).replace(/\r\n|[\r\n\u2028\u2029]/g, '<br>');
 }
 
 /** Writes the summary to GITHUB_STEP_SUMMARY; does nothing outside a runner (no such file). */
@@ -91,12 +83,7 @@ function hidePrivate(text: string, summary: SummaryInput): string {
 
 /** `text` with every Bcc address, in any letter case, replaced by a mark. */
 function hideBccAddresses(text: string, bcc: readonly string[]): string {
-  const addresses = [...new Set(bcc.map(normalizeAddress))].filter((address) => address !== '');
-  if (addresses.length === 0) return text;
-  // Longest first: `x@a.example` must not leave the tail of `bx@a.example` readable.
-  addresses.sort((a, b) => b.length - a.length);
-  const escaped = addresses.map((address) => address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return text.replace(new RegExp(escaped.join('|'), 'gi'), bccMark);
+  return replaceLiterals(text, bcc.map(normalizeAddress), bccMark);
 }
 
 type Row = [name: string, html: string];

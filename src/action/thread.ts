@@ -55,7 +55,7 @@ export function createThreadHeaders(
   github: Pick<GitHubInfo, 'server_url' | 'repository' | 'workflow' | 'ref'>,
   options: { thread: boolean; inReplyTo: string | undefined },
 ): ThreadHeaders {
-  const explicit = options.inReplyTo?.trim() || undefined;
+  const explicit = options.inReplyTo;
   if (!options.thread) {
     return { inReplyTo: explicit, references: explicit === undefined ? [] : [explicit] };
   }

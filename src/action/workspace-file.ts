@@ -14,7 +14,7 @@ import {
 } from './file-boundary.js';
 
 /** 1 MiB: far more than any template or CA bundle, far less than would hurt the runner. */
-export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
+const MAX_INPUT_FILE_BYTES = 1024 * 1024;
 
 export interface WorkspaceFile {
   /** The absolute path that was read. */
@@ -23,7 +23,7 @@ export interface WorkspaceFile {
 }
 
 /**
- * Reads `path` (relative to `workspace`, or absolute) as UTF-8 text of at most `maxBytes`.
+ * Reads `path` (relative to `workspace`, or absolute) as UTF-8 text of at most 1 MiB.
  * Every failure is an ActionInputError naming `input` and the resolved path. The file must
  * really lie in the workspace (after every symbolic link), or, for an absolute path outside the
  * workspace, in the folder that path names; and it must be an ordinary file (file-boundary.ts).
@@ -32,7 +32,6 @@ export async function readWorkspaceFile(
   input: string,
   path: string,
   workspace: string,
-  maxBytes = MAX_INPUT_FILE_BYTES,
 ): Promise<WorkspaceFile> {
   const resolved = resolve(workspace, path);
   const fail = (why: string): never => {
@@ -41,10 +40,10 @@ export async function readWorkspaceFile(
   let bytes: Buffer;
   try {
     const real = await resolveWithin(resolved, await boundaryOf(path, resolved, workspace));
-    if ((await measureRegularFile(real)) > maxBytes) fail(`it is larger than ${maxBytes} bytes.`);
-    bytes = await readRegularFile(real, maxBytes);
+    // Measured before it is opened: opening a device or a pipe can block or have effects.
+    await measureRegularFile(real);
+    bytes = await readRegularFile(real, MAX_INPUT_FILE_BYTES);
   } catch (error) {
-    if (error instanceof ActionInputError) throw error;
     if (error instanceof FileRefusal) return fail(error.message + adviceFor(error));
     return fail(describeFsError(error, workspace));
   }

@@ -10,3 +10,4 @@ export type {
 } from './message-input.js';
 export { parseAddressList, parseMailbox, type Mailbox } from './address.js';
 export { MimeInputError } from './errors.js';
+export { isMessageId } from './message-headers.js';

@@ -95,6 +95,11 @@ export function buildMessageHeaders(
   return block;
 }
 
+/** RFC 5322 3.6.4: `<id-left@id-right>`, angle brackets included. */
+export function isMessageId(id: string): boolean {
+  return MESSAGE_ID.test(id);
+}
+
 function checkMessageId(id: string, field: string): string {
   const trimmed = id.trim();
   if (!MESSAGE_ID.test(trimmed)) {

@@ -2,6 +2,7 @@
 export { sendMail, verifyConnection } from './send-mail.js';
 export type { SendResult, SessionReport } from './send-mail.js';
 export type { AuthOptions, ServerOptions } from './options.js';
+export { isLoopbackHost } from './options.js';
 export type { DsnOptions, SendMailOptions } from './send-options.js';
 export type { TlsMode, TlsSettings, TlsInfo } from './tls.js';
 export type { Timeouts } from './timeouts.js';

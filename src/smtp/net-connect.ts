@@ -55,8 +55,18 @@ const hints: Record<string, { text: string; transient: boolean }> = {
   EHOSTUNREACH: { text: 'no route to {endpoint}; check the host and the network', transient: true },
   ENETUNREACH: { text: 'the network of {endpoint} is unreachable from here', transient: true },
   ECONNRESET: { text: '{endpoint} reset the connection', transient: true },
+  ECONNABORTED: { text: 'the connection to {endpoint} was aborted', transient: true },
   EPIPE: { text: '{endpoint} closed the connection while we were writing', transient: true },
 };
+
+/**
+ * Whether a socket error code is the network's doing (a reset, a timeout, a route down), which
+ * may pass on a later try, rather than a wrong host or port. Also read for a TLS handshake the
+ * network cut (describeTlsError).
+ */
+export function isTransientNetworkCode(code: string | undefined): boolean {
+  return code !== undefined && hints[code]?.transient === true;
+}
 
 /**
  * Turns a socket error into an SmtpConnectionError (phase `connect`) that names the endpoint

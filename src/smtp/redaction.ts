@@ -1,4 +1,4 @@
-import { SmtpError, SmtpRecipientsError } from './errors.js';
+import { SmtpError } from './errors.js';
 import type { Reply } from './reply.js';
 import type { Transcript } from './transcript.js';
 
@@ -52,8 +52,8 @@ export function redactReply(reply: Reply | undefined, transcript: Transcript): v
 /**
  * The last line of defence before a failure leaves the client: servers echo what they were
  * given (RFC 4954 gives them no rule against it), in a refusal long after AUTH or in a reply
- * too malformed to parse, so the message, the quoted reply and every cause are masked with
- * every form of the password the transcript was told about.
+ * too malformed to parse, so the message, the quoted reply, the refused recipients' replies and
+ * every cause are masked with every form of the password the transcript was told about.
  */
 export function redactFailure(error: unknown, transcript: Transcript): void {
   let current: unknown = error;
@@ -61,8 +61,8 @@ export function redactFailure(error: unknown, transcript: Transcript): void {
     current.message = transcript.redact(current.message);
     // Set after the message: V8 builds `stack` on first read, from the message at that time.
     if (typeof current.stack === 'string') current.stack = transcript.redact(current.stack);
-    if (current instanceof SmtpError) redactReply(current.reply, transcript);
-    if (current instanceof SmtpRecipientsError) {
+    if (current instanceof SmtpError) {
+      redactReply(current.reply, transcript);
       for (const refused of current.rejected) redactReply(refused.reply, transcript);
     }
     current = current.cause;

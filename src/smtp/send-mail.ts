@@ -115,7 +115,7 @@ async function deliver(
   while (pending.length > 0) {
     delivery.transactions += 1;
     const outcome = await runTransaction(session, send, parameters, pending, transcript).catch(
-      (error: unknown) => attachProgress(error, delivery, transcript),
+      (error: unknown) => attachProgress(error, delivery),
     );
     delivery.accepted.push(...outcome.accepted);
     delivery.rejected.push(...outcome.rejected);
@@ -132,18 +132,15 @@ async function deliver(
  * A transaction failed: the error says who has the message (after an earlier transaction
  * delivered) and who was refused, by earlier transactions and by the failed one itself (whose
  * refusals runTransaction put in `rejected`), since the SendResult that would have said so is
- * never returned.
+ * never returned. sendMail's redactFailure masks those replies with the rest of the error.
  */
-function attachProgress(error: unknown, delivery: Delivery, transcript: Transcript): never {
+function attachProgress(error: unknown, delivery: Delivery): never {
   if (!(error instanceof SmtpError)) throw error;
   if (delivery.accepted.length > 0) {
     error.outcome = error.outcome === 'unknown' ? 'unknown' : 'partial';
     error.delivered = delivery.accepted.map((recipient) => recipient.address);
   }
-  const rejected = [...delivery.rejected, ...error.rejected];
-  // Redacted here: the failure's own redaction covers `rejected` of SmtpRecipientsError only.
-  for (const { reply } of rejected) redactReply(reply, transcript);
-  error.rejected = rejected;
+  error.rejected = [...delivery.rejected, ...error.rejected];
   throw error;
 }
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { SmtpInputError, SmtpTlsError, type SmtpPhase } from './errors.js';
-import { formatEndpoint } from './net-connect.js';
+import { formatEndpoint, isTransientNetworkCode } from './net-connect.js';
 
 /**
  * How the connection is protected. Each choice trades security for reach:
@@ -140,13 +140,10 @@ export function describeTlsError(error: unknown, context: TlsErrorContext): Smtp
       command: context.phase === 'starttls' ? 'STARTTLS' : undefined,
       cause: error,
       // A handshake the network cut may pass next time; a certificate or version problem not.
-      transient: code !== undefined && networkCodes.has(code),
+      transient: isTransientNetworkCode(code),
     },
   );
 }
-
-/** Socket failures under a handshake: the network's doing (a reset, a busy server), not TLS's. */
-const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
 
 function chooseAdvice(code: string | undefined, detail: string, context: TlsErrorContext): string {
   const name = context.servername ?? context.host;

@@ -61,8 +61,8 @@ export class Transcript {
 
   /**
    * Registers a string to mask everywhere, in entries already recorded and in those to come.
-   * Empty strings are ignored; anything else is masked however short, since a leaked short
-   * password is worse than a garbled log line.
+   * Empty strings are ignored; one under 4 characters is masked wherever it stands as a whole
+   * token (see redactSecrets), so that a one-letter password does not cut up every word.
    */
   addSecret(secret: string): void {
     if (secret === '' || this.#secrets.has(secret)) return;

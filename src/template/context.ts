@@ -179,10 +179,12 @@ function readString(value: unknown, key: string): string {
   return typeof found === 'string' ? found : '';
 }
 
-// An absolute http(s) URL in one piece. GitHub's payloads only hold such links, but a payload
-// can be forged (a workflow_dispatch or repository_dispatch sender, a runner other than
-// GitHub's), and these become hrefs: a `javascript:` value must not.
-/** A payload link, kept only when it is a web address a reader may follow (value-filters.ts). */
+/**
+ * A payload link, kept only when it is an absolute http(s) URL in one piece (keepWebUrl, the
+ * `web_url` filter). GitHub's payloads only hold such links, but a payload can be forged (a
+ * workflow_dispatch or repository_dispatch sender, a runner other than GitHub's), and these
+ * become hrefs: a `javascript:` value must not. Templates can print them without `web_url`.
+ */
 function readWebUrl(value: unknown, key: string): string {
   return keepWebUrl(readString(value, key));
 }

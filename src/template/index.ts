@@ -11,4 +11,5 @@ export { renderTemplate, type TemplateKind, type TemplateSource } from './render
 export { renderMarkdown } from './markdown.js';
 export { renderVars } from './vars.js';
 export { TemplateError } from './template-error.js';
+export { escapeHtml } from './output-format.js';
 export { renderDefaultSubject, renderRunReport } from './run-report.js';

@@ -35,7 +35,7 @@ export class RefusedTagError extends Error {
 
 const ESCAPES: Record<OutputFlavour, (value: unknown) => string> = {
   text: formatValue,
-  // The header flattening applies to the whole result (render.ts), not to each value.
+  // The header flattening applies to the whole result (finishOutput), not to each value.
   header: formatValue,
   html: (value) => escapeHtml(formatValue(value)),
   markdown: (value) => escapeMarkdown(formatValue(value)),

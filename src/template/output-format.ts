@@ -62,7 +62,7 @@ const HEADER_BREAKS = /[\p{Cc}\p{Z}]+/gu;
 // layer refuses it in a header.
 const LONE_SURROGATE = /\p{Cs}/gu;
 /** RFC 5322 2.1.1: a line holds at most 998 characters; no header needs more, even folded. */
-export const HEADER_MAX_CHARACTERS = 998;
+const HEADER_MAX_CHARACTERS = 998;
 
 /**
  * A header is one line: every run of white space, controls or separators becomes one space,

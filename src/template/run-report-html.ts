@@ -5,7 +5,8 @@ import { RUN_STATUS_LIQUID } from './run-status.js';
  * so the engine HTML-escapes every {{ }} output (a pull request title or commit message is text
  * anyone with a fork can write). It is plain Liquid a user can copy as a starting point. Payload
  * fields go through `of_type` and links through `web_url` (value-filters.ts), so a forged
- * payload's object prints nothing and its `javascript:` link shows as text, not as a link.
+ * payload's object prints nothing and its `javascript:` link shows as text, not as a link. The
+ * `github` links were held to the same rule when the context was built (context.ts).
  *
  * Mail clients are not browsers: Gmail drops <style> blocks in many views and Outlook for Windows
  * lays out with Word, so the layout is nested tables with inline CSS only, a fixed 600px column
@@ -89,9 +90,8 @@ const FACTS = `
 <tr><td ${LABEL}>Event</td><td ${VALUE}>{{ github.event_name }}</td></tr>
 {%- endif %}
 {%- if pull_number != blank %}
-{%- assign pull_url = github.pull_request_url | web_url %}
 <tr><td ${LABEL}>Pull request</td><td ${VALUE}>
-{%- if pull_url != blank %}<a href="{{ pull_url }}" ${LINK}>#{{ pull_number }}</a>
+{%- if github.pull_request_url != blank %}<a href="{{ github.pull_request_url }}" ${LINK}>#{{ pull_number }}</a>
 {%- else %}#{{ pull_number }}{% endif %}
 {%- if pull_title != blank %} {{ pull_title }}{% endif %}</td></tr>
 {%- endif %}
@@ -137,8 +137,7 @@ const COMMITS = `
 {%- if commits.size > 0 %}
 <tr><td style="padding:16px 24px 0 24px;">
 <h2 ${SECTION_HEADING}>Commits ({{ commits.size }})
-{%- assign compare_url = github.compare_url | web_url %}
-{%- if compare_url != blank %} <a href="{{ compare_url }}" style="${FONT}font-size:13px;font-weight:400;color:#0969da;text-decoration:underline;">compare</a>{% endif %}</h2>
+{%- if github.compare_url != blank %} <a href="{{ github.compare_url }}" style="${FONT}font-size:13px;font-weight:400;color:#0969da;text-decoration:underline;">compare</a>{% endif %}</h2>
 <table ${TABLE} width="100%">
 {%- for commit in commits limit: 20 %}
 {%- assign commit_id = commit.id | of_type: 'text' | slice: 0, 7 %}

@@ -2,14 +2,15 @@ import { RUN_STATUS_LIQUID } from './run-status.js';
 
 /*
  * The plain-text part of the default run report, a Liquid template rendered with the `text`
- * kind. A reader of this part may have no links to click, so every URL is written out, inside angle
- * brackets: RFC 3986 Appendix C recommends `<URL>` to delimit a URL in plain text, and mail
+ * kind. A reader of this part may have no links to click, so every URL is written out, inside
+ * angle brackets: RFC 3986 Appendix C recommends `<URL>` to delimit a URL in plain text, and mail
  * clients that turn URLs into links stop at the bracket. A link from the payload is printed only
  * when `web_url` keeps it (an absolute http or https URL with nothing that could leave the
- * brackets or the line), the rule the HTML part's links follow too. Values that could hold a line
- * break (titles, names) have their line breaks turned into spaces and a commit shows only its
- * first line, so the labelled layout holds. Every payload field goes through `of_type` first: a
- * forged payload can put an object where text belongs, and it must print nothing, not JSON.
+ * brackets or the line), the rule the HTML part's links follow too; the `github` links were held
+ * to it when the context was built (context.ts). Values that could hold a line break (titles,
+ * names) have their line breaks turned into spaces and a commit shows only its first line, so
+ * the labelled layout holds. Every payload field goes through `of_type` first: a forged payload
+ * can put an object where text belongs, and it must print nothing, not JSON.
  *
  * Layout idiom: each optional line is `{%- if … %}` + newline + line + `{%- endif %}`, so a line
  * whose value is unknown leaves no blank line behind. A `{% comment %}` stops the `{%-` trim
@@ -49,9 +50,8 @@ Event:        {{ github.event_name }}
 {%- if pull_number != blank %}
 Pull request: #{{ pull_number }}
 {%- if pull_title != blank %} {{ pull_title | replace: "\\r", "" | replace: "\\n", " " }}{% endif %}
-{%- assign pull_url = github.pull_request_url | web_url %}
-{%- if pull_url != blank %}
-              <{{ pull_url }}>
+{%- if github.pull_request_url != blank %}
+              <{{ github.pull_request_url }}>
 {%- endif %}
 {%- endif %}
 {%- assign release_tag = event.release.tag_name | of_type: 'text' %}
@@ -90,9 +90,8 @@ Inputs ({{ inputs.size }})
 const COMMITS = `
 {%- assign commits = event.commits | of_type: 'list' %}
 {%- if commits.size > 0 %}
-{%- assign compare_url = github.compare_url | web_url %}
 
-Commits ({{ commits.size }}){% if compare_url != blank %} <{{ compare_url }}>{% endif %}
+Commits ({{ commits.size }}){% if github.compare_url != blank %} <{{ github.compare_url }}>{% endif %}
 {%- for commit in commits limit: 20 %}
 {%- assign commit_url = commit.url | web_url %}
 {%- assign commit_line = commit.id | of_type: 'text' | slice: 0, 7 | append: ' ' %}

@@ -9,16 +9,13 @@ import { RUN_REPORT_HTML_TEMPLATE } from './run-report-html.js';
 import { RUN_REPORT_TEXT_TEMPLATE } from './run-report-text.js';
 import { RUN_STATUS_LIQUID } from './run-status.js';
 
-export { RUN_REPORT_HTML_TEMPLATE } from './run-report-html.js';
-export { RUN_REPORT_TEXT_TEMPLATE } from './run-report-text.js';
-
 /**
  * `✅ owner/repo: CI passed on main (#42)`; for a pull request `… on PR #12 "Title" (#42)`.
  * Rendered with the `header` kind, so line breaks in a title collapse to spaces and nothing is
  * escaped (a subject is text, not markup). The title is not cut: a pull request title is short
  * already, and the MIME layer folds a long subject (RFC 5322 2.2.3).
  */
-export const DEFAULT_SUBJECT_TEMPLATE = `${RUN_STATUS_LIQUID}{{ status_emoji }}
+const DEFAULT_SUBJECT_TEMPLATE = `${RUN_STATUS_LIQUID}{{ status_emoji }}
 {% if github.repository != blank %}{{ github.repository }}:{% endif %}
 {{ run_title }}
 {%- if pull_title != blank %} "{{ pull_title }}"{% endif %}

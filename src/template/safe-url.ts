@@ -82,9 +82,9 @@ export function isSafeUrl(value: string, { relative }: { relative: boolean }): b
 export function dropUnsafeUrls(html: string): string {
   let output = '';
   let copied = 0;
-  const tags = new RegExp(TAG_NAME.source, 'gi');
-  for (let tag = tags.exec(html); tag !== null; tag = tags.exec(html)) {
-    const attributes = readAttributes(html, tags.lastIndex);
+  TAG_NAME.lastIndex = 0;
+  for (let tag = TAG_NAME.exec(html); tag !== null; tag = TAG_NAME.exec(html)) {
+    const attributes = readAttributes(html, TAG_NAME.lastIndex);
     for (const attribute of attributes) {
       if (!URL_ATTRIBUTES.has(attribute.name.toLowerCase())) continue;
       if (isSafeUrl(attribute.value, { relative: true })) continue;
@@ -92,13 +92,13 @@ export function dropUnsafeUrls(html: string): string {
       copied = attribute.end;
     }
     // The next tag starts after this one's attributes, never inside a quoted value.
-    tags.lastIndex = attributes.at(-1)?.end ?? tags.lastIndex;
+    TAG_NAME.lastIndex = attributes.at(-1)?.end ?? TAG_NAME.lastIndex;
   }
   return copied === 0 ? html : output + html.slice(copied);
 }
 
 // The start of a start tag (HTML 13.2.5.6): `<` and an ASCII letter, then the name.
-const TAG_NAME = /<[a-z][^\s/>]*/;
+const TAG_NAME = /<[a-z][^\s/>]*/gi;
 // An attribute's name and its `=` (HTML 13.2.5.32 to 13.2.5.36): separators are white space or
 // `/`, and the name runs to white space, `/`, `>` or `=`.
 const ATTRIBUTE_NAME = /[\s/]*([^\s/>][^\s/>=]*)(\s*=\s*)?/y;

@@ -10,15 +10,15 @@ import { formatValue } from './output-format.js';
 import { isSafeUrl } from './safe-url.js';
 
 /** The shapes `of_type` tells apart. `text` is what prints as itself: text, numbers, true/false. */
-export const VALUE_TYPES = ['text', 'list'] as const;
-export type ValueType = (typeof VALUE_TYPES)[number];
+const VALUE_TYPES = ['text', 'list'] as const;
+type ValueType = (typeof VALUE_TYPES)[number];
 
 /**
  * `{{ value | of_type: 'text' }}`: the value when it has that shape, else nil (which prints
  * nothing and is `blank`), so an object where text belongs prints neither `[object Object]`
  * nor JSON.
  */
-export function keepOfType(value: unknown, type: unknown): unknown {
+function keepOfType(value: unknown, type: unknown): unknown {
   if (!isValueType(type)) {
     const known = VALUE_TYPES.map((name) => `'${name}'`).join(' or ');
     throw new Error(`of_type: ${formatType(type)} is not a type (use ${known})`);
@@ -51,7 +51,7 @@ function hasType(value: unknown, type: ValueType): boolean {
  * a list's items and a text's one item too, and `.size` of a mapping reads a key named `size`:
  * a list of pairs has an honest `size` and a loop that only ever meets pairs.
  */
-export function listEntries(this: FilterThis, value: unknown): [string, unknown][] {
+function listEntries(this: FilterThis, value: unknown): [string, unknown][] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   const entries = Object.entries(value);
   // A list the size of the mapping is new memory, like the lists `split` and `map` make.

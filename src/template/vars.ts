@@ -9,7 +9,7 @@ import { renderWithFlavour } from './render.js';
 import { TemplateError } from './template-error.js';
 
 /** Bounds on the `vars` input; it is workflow text, not a data file. */
-export const VARS_LIMITS = {
+const VARS_LIMITS = {
   /** Characters of YAML. */
   length: 65_536,
   /** Levels of nested mappings and lists below the top mapping. */

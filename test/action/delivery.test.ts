@@ -6,11 +6,7 @@
  */
 import type { SMTPServerOptions } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
-import {
-  deliverWithRetries,
-  describeRetry,
-  unknownOutcomeNote,
-} from '../../src/action/delivery.js';
+import { deliverWithRetries, describeRetry } from '../../src/action/delivery.js';
 import { SmtpRecipientsError } from '../../src/smtp/index.js';
 import { refusal } from '../helpers/smtp-server.js';
 import {
@@ -136,12 +132,5 @@ describe('deliverWithRetries: limits', () => {
     expect(connections()).toBe(1);
     expect(report.result).toBe('failed');
     expect(report.error?.message).toMatch(/Gave up after 1 attempt: the delivery was aborted/);
-  });
-});
-
-describe('unknownOutcomeNote', () => {
-  it('says the message may or may not have been delivered and was not retried', () => {
-    expect(unknownOutcomeNote).toMatch(/may or may not have been delivered/);
-    expect(unknownOutcomeNote).toMatch(/not retried, to avoid delivering a duplicate/);
   });
 });

@@ -1,15 +1,11 @@
 // Builds the environment the runner gives an action, for readSettings tests: each input as an
-// INPUT_* variable. The variable names are spelled out here rather than derived with
-// src/action/input-reader.ts, so a bug in that mapping cannot hide from the tests. Also the
-// shape and the check of the invalid-input cases.
+// INPUT_* variable, named by the tests' own runnerVariable (not by src/action/input-reader.ts,
+// so a bug in that mapping cannot hide from the tests). Also the shape and the check of the
+// invalid-input cases.
 import { expect } from 'vitest';
 import { ActionInputError } from '../../src/action/action-input-error.js';
 import { readSettings, type Settings } from '../../src/action/settings.js';
-
-/** `tls-verify` -> `INPUT_TLS-VERIFY`, as the runner names it (hyphens kept). */
-export function runnerVariable(input: string): string {
-  return `INPUT_${input.toUpperCase()}`;
-}
+import { runnerVariable } from '../helpers/action-run.js';
 
 export type Inputs = Record<string, string>;
 
@@ -95,11 +91,8 @@ export async function expectInvalid({ inputs, env, input, says }: InvalidCase): 
   const error = await inputErrorOf({ ...baseInputs, ...inputs }, env);
   expect(error.input).toBe(input);
   expect(error.message.startsWith(`Input "${input}": `)).toBe(true);
-  expect(error.message).toMatch(typeof says === 'string' ? new RegExp(escapeRegExp(says)) : says);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // A string is looked for as it is, a RegExp matched.
+  expect(error.message).toMatch(says);
 }
 
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

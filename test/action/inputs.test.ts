@@ -30,6 +30,8 @@ describe('readSettings defaults', () => {
         thread: false,
       },
       attachments: { patterns: [], ifNoFilesFound: 'warn', maxBytes: 25_000_000 },
+      // No GITHUB_WORKSPACE: input paths start in the current directory.
+      workspace: process.cwd(),
       vars: '',
       status: '',
       onRejectedRecipient: 'fail',

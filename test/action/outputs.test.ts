@@ -1,12 +1,13 @@
 /**
  * writeOutputs writes the GITHUB_OUTPUT file exactly as the runner reads it: `name<<DELIMITER`,
- * the value, the delimiter. The test parses that format back.
+ * the value, the delimiter. The test parses that format back with the end-to-end tests' reader.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatRecipients, writeOutputs } from '../../src/action/outputs.js';
+import { parseOutputs } from '../helpers/github-output.js';
 
 let folder: string;
 let outputFile: string;
@@ -23,22 +24,9 @@ afterEach(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** Parses the heredoc form the runner reads (`name<<delimiter\nvalue\ndelimiter\n`). */
+/** The outputs written so far, by name. */
 function readOutputs(): Map<string, string> {
-  const lines = readFileSync(outputFile, 'utf8').split('\n');
-  const outputs = new Map<string, string>();
-  for (let index = 0; index < lines.length; index += 1) {
-    const header = /^([^<]+)<<(.+)$/.exec(lines[index] ?? '');
-    if (header === null) continue;
-    const [, name = '', delimiter = ''] = header;
-    const value: string[] = [];
-    for (index += 1; lines[index] !== delimiter; index += 1) {
-      if (index >= lines.length) throw new Error(`no closing delimiter for ${name}`);
-      value.push(lines[index] ?? '');
-    }
-    outputs.set(name, value.join('\n'));
-  }
-  return outputs;
+  return new Map(Object.entries(parseOutputs(readFileSync(outputFile, 'utf8'))));
 }
 
 describe('writeOutputs', () => {

@@ -84,7 +84,7 @@ describe('writeSummary', () => {
       failure: 'line one\n\n[click](javascript:alert(1)) <b>bold</b>',
     });
     expect(html).toContain('<h2>⚠️ Email sent, with rejected recipients</h2>');
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;img src&#61;x onerror&#61;alert(1)&gt;');
     expect(html).toContain('x@example.com: 550 &lt;script&gt;alert(&quot;r&quot;)&lt;/script&gt;');
     expect(html).not.toMatch(/<img|<script|<b>/);
     expect(html).toContain(

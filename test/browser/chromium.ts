@@ -55,20 +55,13 @@ export function hexToRgb(hex: string): Rgb {
   return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
 }
 
-/** How many pixels are within `tolerance` of `colour` on every channel, optionally in a column range. */
-export function countPixels(
-  image: PNG,
-  colour: Rgb,
-  range = { fromX: 0, toX: image.width },
-): number {
+/** How many pixels are within `tolerance` of `colour` on every channel. */
+export function countPixels(image: PNG, colour: Rgb): number {
   const tolerance = 6;
   let count = 0;
-  for (let y = 0; y < image.height; y += 1) {
-    for (let x = range.fromX; x < range.toX; x += 1) {
-      const i = (y * image.width + x) * 4;
-      const close = colour.every((c, k) => Math.abs((image.data[i + k] ?? 0) - c) <= tolerance);
-      if (close) count += 1;
-    }
+  for (let i = 0; i < image.data.length; i += 4) {
+    const close = colour.every((c, k) => Math.abs((image.data[i + k] ?? 0) - c) <= tolerance);
+    if (close) count += 1;
   }
   return count;
 }

@@ -1,21 +1,12 @@
 // The mistakes a newcomer makes first, run through the built action: each must fail the step
 // (or warn before connecting) with a message that names what to change. Input mistakes are
 // caught before any connection; server-side ones get advice that names the inputs.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction, type ActionRun } from '../helpers/action-run.js';
-import {
-  omitInputs,
-  serverInputs,
-  startActionServer,
-  type ActionServer,
-} from '../helpers/action-server.js';
+import { describe, expect, it } from 'vitest';
+import { runAction, type ActionRun } from '../helpers/action-run.js';
+import { omitInputs, serverInputs } from '../helpers/action-server.js';
+import { useActionServers } from './per-test-server.js';
 
-let server: ActionServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupActionRuns);
+const startServer = useActionServers();
 
 /** The annotations of one kind, as the runner shows them (`%0A` is a line break). */
 function annotations(run: ActionRun, kind: 'error' | 'warning'): string[] {
@@ -39,7 +30,7 @@ const dryRun = { mode: 'dry-run', from: 'CI <ci@example.com>', to: 'dev@example.
 
 describe('input mistakes, refused before any connection', () => {
   it('an empty password from a secret says why a secret can be empty', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const error = await failure({ ...serverInputs(server), password: '' });
     expect(error).toMatch(/^Input "password": is empty while username is given\./);
     expect(error).toContain('secret name is misspelt');
@@ -96,7 +87,7 @@ describe('template typos on the events whose names are words of the message', ()
 
 describe('server-side mistakes, with advice naming the inputs', () => {
   it('no credentials where the server wants a login: a 530 that points at empty secrets', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const error = await failure(omitInputs(serverInputs(server), 'username', 'password'));
     // The command is named once, not repeated by the client's own message.
     expect(error).toMatch(
@@ -107,7 +98,7 @@ describe('server-side mistakes, with advice naming the inputs', () => {
   });
 
   it('a wrong password names AUTH once and the inputs to check', async () => {
-    server = await startActionServer();
+    const server = await startServer();
     const error = await failure({ ...serverInputs(server), password: 'not-the-password' });
     expect(error).toMatch(/^SMTP failed at authentication \(AUTH PLAIN\): the server replied 535 /);
     expect(error).not.toContain('AUTH PLAIN failed');

@@ -1,28 +1,14 @@
 // What a run leaves in a public log, read as the runner shows it: no workflow command from a
 // hostile server or pull request title (either form: `::name::` at a line start, `##[name]`
 // anywhere), no Bcc address, and no host of a connection-url.
-import type { SMTPServerOptions } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../helpers/action-run.js';
-import {
-  connectionUrlInputs,
-  serverInputs,
-  startActionServer,
-  type ActionServer,
-} from '../helpers/action-server.js';
-import { expectNoInjectedCommands } from './log-lines.js';
+import { connectionUrlInputs, serverInputs, startActionServer } from '../helpers/action-server.js';
 import { refusal } from '../helpers/smtp-server.js';
+import { expectNoInjectedCommands, visibleLog } from './log-lines.js';
 import { useActionServers } from './per-test-server.js';
 
 const startServer = useActionServers();
-
-/** Makes the server answer every accepted message with `text` after its 250. */
-function answerMessagesWith(running: ActionServer, text: string): void {
-  const target = running.server as unknown as { onData: NonNullable<SMTPServerOptions['onData']> };
-  const record = target.onData.bind(running.server);
-  target.onData = (stream, session, callback) =>
-    record(stream, session, (error) => callback(error ?? null, text));
-}
 
 const legacy = '##[set-output name=result;]pwned';
 
@@ -33,8 +19,8 @@ describe('a hostile server and pull request title', () => {
         if (address.address !== 'nobody@example.com') callback();
         else callback(refusal(550, `5.1.1 no such user ${legacy} ::warning::injected`));
       },
+      answerMessage: () => `queued as 7 ${legacy}`,
     });
-    answerMessagesWith(server, `queued as 7 ${legacy}`);
     const run = await runAction({
       event: {
         name: 'pull_request',
@@ -93,10 +79,7 @@ describe('Bcc recipients in the log', () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs.result).toBe('partial');
     // The address is really in what the action printed (the transcript, the refusal)...
-    const printed = run.stdout
-      .split('\n')
-      .filter((line) => !line.startsWith('::add-mask::'))
-      .join('\n');
+    const printed = visibleLog(run.stdout);
     expect(printed).toContain(`C: RCPT TO:<${bcc}>`);
     expect(printed.toLowerCase()).toContain(`refused 1 recipient(s): ${bcc.toLowerCase()}`);
     // ...and the runner shows none of it, in any letter case.

@@ -110,13 +110,17 @@ export async function cleanupActionRuns(): Promise<void> {
   );
 }
 
-/** Input name to variable name, as the runner does it: spaces to `_`, upper case, hyphens kept. */
-export function inputVariable(name: string): string {
+/**
+ * Input name to variable name, as the runner does it: spaces to `_`, upper case, hyphens kept
+ * (`tls-verify` -> `INPUT_TLS-VERIFY`). Spelled out here, not taken from src/action, so that a
+ * bug in the action's own mapping cannot hide from the tests.
+ */
+export function runnerVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
 function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputVariable(k), v]));
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [runnerVariable(k), v]));
 }
 
 async function writeEvent(

@@ -23,10 +23,10 @@ export interface ActionServer extends RunningServer {
 export interface ActionServerOptions extends SMTPServerOptions {
   /**
    * Decides the reply to the final dot, after the whole message arrived: an error (with a
-   * `responseCode`) refuses it, undefined accepts and records it. `count` starts at 1; `data`
-   * is the message as received.
+   * `responseCode`) refuses it; undefined accepts and records it; a string does too, and is the
+   * text of the 250 reply. `count` starts at 1; `data` is the message as received.
    */
-  answerMessage?: (count: number, data: Buffer) => Error | undefined;
+  answerMessage?: (count: number, data: Buffer) => Error | string | undefined;
 }
 
 /**
@@ -73,9 +73,11 @@ function wrapDataHandler(
     record?.(stream, session, (error) => {
       count += 1;
       const data = running.received.at(-1)?.data ?? Buffer.alloc(0);
-      const refusal = error ?? answer(count, data);
-      if (refusal) running.received.pop();
-      callback(refusal ?? null);
+      const answered = error ?? answer(count, data);
+      if (answered instanceof Error) {
+        running.received.pop();
+        callback(answered);
+      } else callback(null, answered);
     });
   };
 }

@@ -3,10 +3,9 @@
 // server plays the faults (drops, silence, echoes) that a real one will not produce on cue.
 import { describe, expect, it } from 'vitest';
 import { SmtpProtocolError, SmtpReplyError, type SmtpError } from '../../src/smtp/index.js';
-import type { Script } from '../helpers/scripted-server.js';
+import { startScriptedServer, type Script } from '../helpers/scripted-server.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { envelopeGroup, greetedWith, scripted, sendFailure } from '../helpers/send-fixtures.js';
-import { startScriptedServer } from '../helpers/scripted-server.js';
 
 const password = 'correct horse battery';
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
