@@ -39,6 +39,12 @@ const allAccepted = ['250 OK', '250 OK', '354 Go ahead'];
 /** The replies to MAIL and two RCPT, the second deferred for the next transaction (RFC 5321 4.5.3.1.10). */
 const tooMany = ['250 OK', '250 OK', '452 4.5.3 Too many recipients', '354 Go ahead'];
 
+/** a@ and b@ in one transaction: a accepted, b refused for now, the content and dot read. */
+const bBusy: Script = transactionTo(
+  ['a@example.com', 'b@example.com'],
+  ['250 OK', '250 OK', '450 4.2.1 Mailbox busy', '354 Go ahead'],
+);
+
 /** Envelope accepted, content and dot (with QUIT riding along) read, then `after`. */
 function delivery(after: Script): Script {
   return [
@@ -169,10 +175,7 @@ describe('deliverWithRetries with a scripted server', () => {
   it('tries a recipient refused with 4xx again when the same transaction then failed', async () => {
     const first: Script = [
       ...greeted,
-      ...transactionTo(
-        ['a@example.com', 'b@example.com'],
-        ['250 OK', '250 OK', '450 4.2.1 Mailbox busy', '354 Go ahead'],
-      ),
+      ...bBusy,
       { expect: 'QUIT' },
       { send: '451 4.3.0 Queue full\r\n221 bye\r\n' },
     ];
@@ -200,14 +203,7 @@ describe('deliverWithRetries with a scripted server', () => {
   });
 
   it('reports a 4xx refusal heard in a transaction that then ended unknown', async () => {
-    const script: Script = [
-      ...greeted,
-      ...transactionTo(
-        ['a@example.com', 'b@example.com'],
-        ['250 OK', '250 OK', '450 4.2.1 Mailbox busy', '354 Go ahead'],
-      ),
-      { drop: true },
-    ];
+    const script: Script = [...greeted, ...bBusy, { drop: true }];
     const server = defer(await startScriptedServer(script));
     const report = await deliverWithRetries(
       request(server.port, envelopeTo('a@example.com', 'b@example.com')),
@@ -222,10 +218,7 @@ describe('deliverWithRetries with a scripted server', () => {
   it('does not report a recipient as refused by an old 4xx once its retry ended unknown', async () => {
     const first: Script = [
       ...greeted,
-      ...transactionTo(
-        ['a@example.com', 'b@example.com'],
-        ['250 OK', '250 OK', '450 4.2.1 Mailbox busy', '354 Go ahead'],
-      ),
+      ...bBusy,
       { expect: 'QUIT' },
       { send: '250 2.0.0 queued as A\r\n221 bye\r\n' },
     ];
