@@ -6,6 +6,7 @@
 import { toAsciiDomain } from './domain.js';
 import { encodeWords, needsEncoding } from './encoded-word.js';
 import { MimeInputError } from './errors.js';
+import { quoteValue } from './quoted-value.js';
 
 export interface Mailbox {
   /** The display name, unquoted and unescaped; absent when none was given. */
@@ -34,7 +35,7 @@ const NON_ASCII = /\P{ASCII}/u;
 const MAX_LOCAL_OCTETS = 64;
 
 function reject(field: string, entry: string, why: string): never {
-  throw new MimeInputError(field, `${JSON.stringify(entry)}: ${why}. ${EXPECTED}`);
+  throw new MimeInputError(field, `${quoteValue(entry)}: ${why}. ${EXPECTED}`);
 }
 
 function trimBlanks(text: string): string {
@@ -88,7 +89,7 @@ function parseAddrSpec(spec: string, field: string, entry: string): Omit<Mailbox
   const [local = '', domain = ''] = parts;
   if (local === '') fail('the part before @ is empty');
   if (!LOCAL_PART.test(local)) {
-    fail(`${JSON.stringify(local)} is not a valid local part (dots only between characters)`);
+    fail(`${quoteValue(local)} is not a valid local part (dots only between characters)`);
   }
   if (Buffer.byteLength(local, 'utf8') > MAX_LOCAL_OCTETS) {
     fail(`the part before @ is longer than ${MAX_LOCAL_OCTETS} bytes`);
@@ -171,7 +172,7 @@ export function parseMailbox(input: string, field: string): Mailbox {
   if (mailboxes.length !== 1) {
     throw new MimeInputError(
       field,
-      `${JSON.stringify(input)}: expected exactly one address, found ${mailboxes.length}. ` +
+      `${quoteValue(input)}: expected exactly one address, found ${mailboxes.length}. ` +
         'Expected a@example.com or Name <a@example.com>.',
     );
   }

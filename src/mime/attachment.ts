@@ -8,6 +8,7 @@ import { createLeafEntity, type MimeEntity } from './entity.js';
 import { MimeInputError } from './errors.js';
 import type { AttachmentInput, InlineInput } from './message-input.js';
 import { cleanParameterText } from './parameter.js';
+import { quoteValue } from './quoted-value.js';
 
 const FALLBACK_TYPE = 'application/octet-stream';
 
@@ -142,7 +143,7 @@ function checkContentType(contentType: string | undefined, field: string): strin
   if (!MEDIA_TYPE.test(trimmed) || trimmed.startsWith('multipart/')) {
     throw new MimeInputError(
       field,
-      `${JSON.stringify(contentType)} is not a media type; expected type/subtype such as ` +
+      `${quoteValue(contentType)} is not a media type; expected type/subtype such as ` +
         'application/pdf, each name at most 127 characters (RFC 6838 4.2), without parameters, ' +
         'and not multipart/*.',
     );
@@ -156,7 +157,7 @@ function checkContentId(contentId: string, field: string): string {
   if (!CONTENT_ID.test(bare) || bare.length > MAX_CONTENT_ID) {
     throw new MimeInputError(
       field,
-      `${JSON.stringify(contentId)} is not a usable content id; use letters, digits and ` +
+      `${quoteValue(contentId)} is not a usable content id; use letters, digits and ` +
         `.-_@ only, at most ${MAX_CONTENT_ID} of them, as in "logo" for <img src="cid:logo">.`,
     );
   }

@@ -1,5 +1,6 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { MimeInputError } from './errors.js';
+import { quoteValue } from './quoted-value.js';
 
 // RFC 1123 2.1 / RFC 5321 4.1.2: letters, digits and inner hyphens, 1 to 63 octets.
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -18,24 +19,24 @@ export function toAsciiDomain(domain: string, field: string, entry: string = dom
   const fail = (why: string): never => {
     throw new MimeInputError(
       field,
-      `${JSON.stringify(entry)}: ${why}. Expected a host name such as example.com.`,
+      `${quoteValue(entry)}: ${why}. Expected a host name such as example.com.`,
     );
   };
   if (domain === '') fail('the domain is missing');
   const ascii = ASCII_ONLY.test(domain) ? domain : domainToASCII(domain);
-  if (ascii === '') fail(`${JSON.stringify(domain)} is not a valid international domain name`);
+  if (ascii === '') fail(`${quoteValue(domain)} is not a valid international domain name`);
   if (ascii.length > MAX_DOMAIN_OCTETS) {
     fail(`the domain is longer than ${MAX_DOMAIN_OCTETS} characters`);
   }
   for (const label of ascii.split('.')) {
     if (A_LABEL.test(label) && !isALabel(label)) {
-      fail(`the domain label ${JSON.stringify(label)} is not valid Punycode (RFC 5891 5.4)`);
+      fail(`the domain label ${quoteValue(label)} is not valid Punycode (RFC 5891 5.4)`);
     }
     if (!HOST_LABEL.test(label)) {
       fail(
         label === ''
           ? 'the domain has an empty label (a leading, trailing or doubled dot)'
-          : `the domain label ${JSON.stringify(label)} is not a valid host name label`,
+          : `the domain label ${quoteValue(label)} is not a valid host name label`,
       );
     }
   }

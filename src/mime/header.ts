@@ -7,6 +7,7 @@ import { formatMailbox, type Mailbox } from './address.js';
 import { encodeWords, needsEncoding } from './encoded-word.js';
 import { MimeInputError } from './errors.js';
 import { fitsFolded, foldField, getFirstLineRoom } from './header-fold.js';
+import { quoteValue } from './quoted-value.js';
 
 /** Which setter may write a field, so structure cannot be faked through free text. */
 type FieldKind = 'text' | 'address' | 'structured' | 'refused';
@@ -122,7 +123,7 @@ export class HeaderBlock {
     if (trimmed === '' || !STRUCTURED_VALUE.test(trimmed)) {
       throw new MimeInputError(
         name,
-        `${JSON.stringify(value)} is not a valid structured value: ` +
+        `${quoteValue(value)} is not a valid structured value: ` +
           'it must be non-empty printable ASCII on one line',
       );
     }
@@ -143,7 +144,7 @@ export class HeaderBlock {
     if (!FIELD_NAME.test(name)) {
       throw new MimeInputError(
         'headers',
-        `${JSON.stringify(name)} is not a valid header name: ` +
+        `${quoteValue(name)} is not a valid header name: ` +
           'use printable ASCII letters, digits and punctuation other than ":" (RFC 5322 2.2)',
       );
     }

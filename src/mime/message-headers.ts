@@ -8,6 +8,7 @@ import { formatDate } from './date.js';
 import { MimeInputError } from './errors.js';
 import { HeaderBlock, normaliseSubject } from './header.js';
 import type { MessageInput } from './message-input.js';
+import { quoteValue } from './quoted-value.js';
 
 /** The parsed address fields of a message. */
 export interface MessageAddresses {
@@ -105,7 +106,7 @@ function checkMessageId(id: string, field: string): string {
   if (!MESSAGE_ID.test(trimmed)) {
     throw new MimeInputError(
       field,
-      `${JSON.stringify(id)} is not a message id; expected <id@domain> as in a Message-ID ` +
+      `${quoteValue(id)} is not a message id; expected <id@domain> as in a Message-ID ` +
         'header, angle brackets included (RFC 5322 3.6.4).',
     );
   }

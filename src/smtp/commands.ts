@@ -1,4 +1,5 @@
 import { SmtpInputError } from './errors.js';
+import { quoteValue } from './reply-text.js';
 
 /** Parameters of MAIL FROM, each sent only when set (the session checks the server has it). */
 export interface MailParameters {
@@ -29,7 +30,11 @@ export interface RcptParameters {
 
 /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
 export const MAX_COMMAND_LENGTH = 512;
-/** RFC 4954 4: an AUTH command line and each SASL response may be up to 12288 octets. */
+/**
+ * RFC 4954 4: a SASL response on a line of its own may reach 12288 octets. The AUTH command
+ * itself keeps the 512 of other commands; `authenticate` moves a longer initial response off it
+ * (`fitsAuthCommand`), so for AUTH this limit is only the last guard.
+ */
 export const MAX_AUTH_LINE_LENGTH = 12288;
 
 // C0 controls (CR, LF, NUL, TAB...), DEL, C1 controls (NEL among them), the Unicode line and
@@ -56,7 +61,7 @@ function checkText(value: string, what: string): void {
 function checkOneOf(value: unknown, allowed: readonly string[], what: string): string {
   if (typeof value === 'string' && allowed.includes(value)) return value;
   throw new SmtpInputError(
-    `${what} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}.`,
+    `${what} must be one of ${allowed.join(', ')}, not ${quoteValue(value)}.`,
   );
 }
 
@@ -97,7 +102,7 @@ function encodeLine(line: string, maxLength: number, what: string): Uint8Array {
 export function formatCommand(verb: string, ...args: string[]): Uint8Array {
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(verb)) {
     checkText(verb, 'The SMTP command verb');
-    throw new SmtpInputError(`The SMTP command verb ${JSON.stringify(verb)} is not a word.`);
+    throw new SmtpInputError(`The SMTP command verb ${quoteValue(verb)} is not a word.`);
   }
   args.forEach((arg, index) => checkText(arg, `Argument ${index + 1} of ${verb}`));
   const limit = verb.toUpperCase() === 'AUTH' ? MAX_AUTH_LINE_LENGTH : MAX_COMMAND_LENGTH;
@@ -123,7 +128,7 @@ export function encodeXtext(value: string): string {
     const code = char.codePointAt(0) ?? 0;
     if (code > 0x7f) {
       throw new SmtpInputError(
-        `${JSON.stringify(value)} contains non-ASCII characters, which xtext (RFC 3461 4) ` +
+        `${quoteValue(value)} contains non-ASCII characters, which xtext (RFC 3461 4) ` +
           'cannot carry; leave the DSN parameter out for this address.',
       );
     }
@@ -136,7 +141,7 @@ export function encodeXtext(value: string): string {
 function checkDomainArgument(name: string, verb: string): void {
   if (name === '' || /\s/.test(name)) {
     throw new SmtpInputError(
-      `The ${verb} name ${JSON.stringify(name)} must be a domain or an address literal ` +
+      `The ${verb} name ${quoteValue(name)} must be a domain or an address literal ` +
         'without spaces.',
     );
   }
@@ -145,7 +150,7 @@ function checkDomainArgument(name: string, verb: string): void {
 function checkPath(path: string, what: string): void {
   if (/[<>]/.test(path)) {
     throw new SmtpInputError(
-      `The ${what} ${JSON.stringify(path)} must be a bare mailbox, without angle brackets.`,
+      `The ${what} ${quoteValue(path)} must be a bare mailbox, without angle brackets.`,
     );
   }
 }
@@ -203,6 +208,12 @@ export function rcptCommand(forwardPath: string, params: RcptParameters = {}): U
   checkPath(forwardPath, 'recipient address');
   if (forwardPath === '') {
     throw new SmtpInputError('A recipient address may not be empty.');
+  }
+  // RFC 3461 4.2: the xtext after `rfc822;` is the original recipient's address, so not empty.
+  if (params.orcpt === '') {
+    throw new SmtpInputError(
+      'ORCPT needs the original recipient address; leave it out if unknown.',
+    );
   }
   const orcpt =
     params.orcpt === undefined ? [] : [`ORCPT=rfc822;${encodeDsnText(params.orcpt, 'ORCPT')}`];

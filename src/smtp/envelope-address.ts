@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { SmtpInputError } from './errors.js';
+import { quoteValue } from './reply-text.js';
 
 /** An envelope mailbox as it goes between the angle brackets of MAIL FROM or RCPT TO. */
 export interface EnvelopeAddress {
@@ -35,12 +36,7 @@ function octets(text: string): number {
 }
 
 function refuse(address: string, reason: string): never {
-  // JSON.stringify shows hidden characters; also escape those it leaves as they are.
-  const shown = JSON.stringify(address).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  throw new SmtpInputError(`The envelope address ${shown} is not valid: ${reason}`);
+  throw new SmtpInputError(`The envelope address ${quoteValue(address)} is not valid: ${reason}`);
 }
 
 function checkLocalPart(address: string, local: string): void {

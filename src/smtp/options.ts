@@ -3,6 +3,7 @@ import { isAuthMechanismName, type AuthMechanismName } from './auth/index.js';
 import { isValidEhloName } from './ehlo-name.js';
 import { SmtpInputError } from './errors.js';
 import { isLoopbackAddress } from './net-connect.js';
+import { quoteValue } from './reply-text.js';
 import { resolveTimeouts, type Timeouts } from './timeouts.js';
 import { tlsModes, type TlsMode, type TlsSettings } from './tls.js';
 
@@ -65,7 +66,7 @@ function checkHost(host: unknown): string {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   if (isIP(bare) === 0 && !HOST_NAME.test(bare)) {
     throw new SmtpInputError(
-      `host ${JSON.stringify(host)} is not a host name or IP address (no scheme, port or path).`,
+      `host ${quoteValue(host)} is not a host name or IP address (no scheme, port or path).`,
     );
   }
   return bare;
@@ -74,7 +75,7 @@ function checkHost(host: unknown): string {
 function checkPort(port: unknown): number {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new SmtpInputError(
-      `port ${JSON.stringify(port)} is not a TCP port: expected a whole number from 1 to 65535 (465 for implicit TLS, 587 for STARTTLS).`,
+      `port ${quoteValue(port)} is not a TCP port: expected a whole number from 1 to 65535 (465 for implicit TLS, 587 for STARTTLS).`,
     );
   }
   return port;
@@ -83,7 +84,7 @@ function checkPort(port: unknown): number {
 function checkTlsMode(mode: unknown): TlsMode {
   if (!tlsModes.includes(mode as TlsMode)) {
     throw new SmtpInputError(
-      `tls ${JSON.stringify(mode)} is not a TLS mode: expected one of ${tlsModes.join(', ')}.`,
+      `tls ${quoteValue(mode)} is not a TLS mode: expected one of ${tlsModes.join(', ')}.`,
     );
   }
   return mode as TlsMode;
@@ -101,7 +102,7 @@ function checkAuth(options: ServerOptions, host: string): AuthOptions | undefine
   const mechanism = auth.mechanism ?? 'auto';
   if (mechanism !== 'auto' && !isAuthMechanismName(mechanism)) {
     throw new SmtpInputError(
-      `auth mechanism ${JSON.stringify(mechanism)} is not supported: expected auto, PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256 or XOAUTH2.`,
+      `auth mechanism ${quoteValue(mechanism)} is not supported: expected auto, PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256 or XOAUTH2.`,
     );
   }
   // RFC 4954 4: mechanisms that send the password as it is must not run without TLS.
@@ -120,7 +121,7 @@ function checkEhloName(name: unknown): string | undefined {
   // RFC 5321 4.1.1.1 and 4.1.3: a domain name or an address literal such as [192.0.2.1].
   if (typeof name !== 'string' || !isValidEhloName(name)) {
     throw new SmtpInputError(
-      `ehloName ${JSON.stringify(name)} must be a fully qualified domain name (host.example.com) or an address literal ([192.0.2.1]).`,
+      `ehloName ${quoteValue(name)} must be a fully qualified domain name (host.example.com) or an address literal ([192.0.2.1]).`,
     );
   }
   return name;

@@ -23,6 +23,8 @@ export interface ReplyQueueHooks {
   describe(): Pick<ConnectionState, 'endpoint' | 'port' | 'mode'>;
 }
 
+const LF = 0x0a;
+
 interface PendingRead {
   context: ReadContext;
   resolve: (reply: Reply) => void;
@@ -69,20 +71,30 @@ export class ReplyQueue {
     return this.#replies.length > 0 || this.#parser.hasPendingBytes;
   }
 
-  /** Feeds bytes from the socket. A malformed reply fails the connection. */
+  /**
+   * Feeds bytes from the socket. A malformed reply fails the connection, but only after the
+   * replies completed before it in the same chunk are queued: a 250 to the final dot followed
+   * by garbage in one packet still says the message was taken, and a bad reply to RCPT after a
+   * good one to MAIL is reported against RCPT. So the parser gets the chunk a line at a time.
+   */
   push(chunk: Uint8Array): void {
     if (this.#failure !== undefined) return;
     this.#receivedBytes += chunk.length;
-    let replies: Reply[];
-    try {
-      replies = this.#parser.push(chunk);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    for (const reply of replies) {
-      this.#hooks.onReply(reply);
-      this.#replies.push(reply);
+    for (let start = 0; start < chunk.length;) {
+      const end = chunk.indexOf(LF, start);
+      const stop = end === -1 ? chunk.length : end + 1;
+      let replies: Reply[];
+      try {
+        replies = this.#parser.push(chunk.subarray(start, stop));
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      for (const reply of replies) {
+        this.#hooks.onReply(reply);
+        this.#replies.push(reply);
+      }
+      start = stop;
     }
     this.#deliver();
   }

@@ -13,6 +13,15 @@ export function escapeUnprintable(text: string): string {
   );
 }
 
+/**
+ * A value quoted for an error message: JSON string syntax, which escapes C0 controls, and
+ * `escapeUnprintable` for what JSON leaves raw (DEL, C1 such as NEL, U+2028, U+2029), so a
+ * refused value cannot break the message's line.
+ */
+export function quoteValue(value: unknown): string {
+  return escapeUnprintable(JSON.stringify(value) ?? String(value));
+}
+
 /** One readable line for error messages: `550 5.1.1 User unknown`, lines joined by ` / `. */
 export function formatReply(reply: Reply): string {
   const lines = reply.lines.length > 0 ? reply.lines : [''];

@@ -1,13 +1,14 @@
 import type { AuthMechanismName } from './auth/index.js';
 import { SmtpError, SmtpInputError, SmtpRecipientsError, type RecipientReply } from './errors.js';
-import { chooseEnvelopeParameters, type EnvelopeParameters } from './mail-parameters.js';
+import { chooseEnvelopeParameters } from './mail-parameters.js';
 import { checkServerOptions, type ServerOptions } from './options.js';
-import { checkSendOptions, type CheckedSend, type SendMailOptions } from './send-options.js';
+import { RecipientPlan } from './recipient-plan.js';
+import { checkSendOptions, type SendMailOptions } from './send-options.js';
 import { redactFailure, redactReply } from './redaction.js';
 import type { Reply } from './reply.js';
 import { SmtpSession } from './session.js';
 import type { TlsInfo } from './tls.js';
-import { runTransaction } from './transaction.js';
+import { runTransaction, type TransactionContext, type TransactionOutcome } from './transaction.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 
 /** What a session established, for both a send and a verify. */
@@ -48,10 +49,14 @@ export async function sendMail(options: SendMailOptions): Promise<SendResult> {
   const send = checkSendOptions(options);
   const transcript = new Transcript();
   if (send.auth !== undefined) transcript.addSecret(send.auth.password);
-  const session = await SmtpSession.open(send, transcript).catch(withTranscript(transcript));
+  // AUTH PLAIN may lead the first envelope group: one round trip fewer (RFC 4954 4).
+  const session = await SmtpSession.open(send, transcript, { pipelineAuth: true }).catch(
+    withTranscript(transcript),
+  );
   try {
     const parameters = chooseEnvelopeParameters(send, session.capabilities);
-    const delivery = await deliver(session, send, parameters, transcript);
+    const plan = new RecipientPlan(send.recipients);
+    const delivery = await deliver({ session, send, parameters, transcript, plan });
     const warnings = [...parameters.warnings];
     const quitWarning = await session.quit();
     if (quitWarning !== undefined) warnings.push(quitWarning);
@@ -98,31 +103,34 @@ function report(session: SmtpSession, transcript: Transcript, warnings: string[]
   };
 }
 
-/** Transactions until every recipient was accepted or refused (RFC 5321 4.5.3.1.10). */
-async function deliver(
-  session: SmtpSession,
-  send: CheckedSend,
-  parameters: EnvelopeParameters,
-  transcript: Transcript,
-): Promise<Delivery> {
+/**
+ * Transactions until every recipient was accepted or refused (RFC 5321 4.5.3.1.10), in the
+ * chunks `RecipientPlan` decides. With PIPELINING each transaction after the first has its
+ * envelope sent with the previous one's final dot, so only its replies are left to read.
+ */
+async function deliver(context: TransactionContext): Promise<Delivery> {
   const delivery: Delivery = {
     accepted: [],
     rejected: [],
     reply: undefined,
     transactions: 0,
   };
-  let pending = send.recipients;
-  while (pending.length > 0) {
+  let recipients = context.plan.first();
+  let envelopeSent = false;
+  while (recipients.length > 0) {
     delivery.transactions += 1;
-    const outcome = await runTransaction(session, send, parameters, pending, transcript).catch(
-      (error: unknown) => attachProgress(error, delivery),
-    );
+    const outcome: TransactionOutcome = await runTransaction(
+      context,
+      recipients,
+      envelopeSent,
+    ).catch((error: unknown) => attachProgress(error, delivery));
     delivery.accepted.push(...outcome.accepted);
     delivery.rejected.push(...outcome.rejected);
     delivery.reply = outcome.reply ?? delivery.reply;
     // A deferral that let nobody through would repeat forever: report those as refused.
     if (outcome.accepted.length === 0) delivery.rejected.push(...outcome.deferredReplies);
-    pending = outcome.accepted.length === 0 ? [] : outcome.deferred;
+    recipients = outcome.next;
+    envelopeSent = outcome.nextSent;
   }
   if (delivery.accepted.length === 0) throw allRefused(delivery.rejected);
   return delivery;

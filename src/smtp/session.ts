@@ -3,7 +3,6 @@ import {
   chooseMechanism,
   createMechanism,
   secretFormsOf,
-  type AuthChannel,
   type AuthMechanismName,
 } from './auth/index.js';
 import {
@@ -13,13 +12,14 @@ import {
   type Capabilities,
 } from './capabilities.js';
 import {
-  ehloCommand,
-  formatCommand,
-  formatSaslResponse,
-  heloCommand,
-  quitCommand,
-  startTlsCommand,
-} from './commands.js';
+  authenticateLeading,
+  canLeadGroup,
+  createAuthChannel,
+  isAuthRefusal,
+  type AuthIo,
+  type DeferredAuth,
+} from './auth-channel.js';
+import { ehloCommand, heloCommand, quitCommand, startTlsCommand } from './commands.js';
 import { SmtpConnection } from './connection.js';
 import { defaultEhloName } from './ehlo-name.js';
 import { SmtpAuthError, SmtpTlsError, expectReply, type SmtpPhase } from './errors.js';
@@ -34,6 +34,14 @@ export interface Command {
   line: string;
 }
 
+export interface SessionSettings {
+  /**
+   * Let a one-round-trip AUTH wait for the first envelope group and lead it (`writeGroup`)
+   * instead of taking a round trip of its own. Only for a session that goes on to send.
+   */
+  pipelineAuth?: boolean;
+}
+
 /**
  * An open, greeted, (when asked) encrypted and authenticated SMTP session: everything before
  * the mail transaction. It holds what the server offered in its last EHLO reply.
@@ -43,23 +51,39 @@ export class SmtpSession {
   readonly #options: CheckedConnection;
   #capabilities: Capabilities = HELO_CAPABILITIES;
   #authMechanism: AuthMechanismName | undefined;
+  #deferredAuth: DeferredAuth | undefined;
   /** QUIT went out with the final dot (RFC 2920 3.1); only its reply is still owed. */
   #quitSent = false;
 
-  private constructor(connection: SmtpConnection, options: CheckedConnection) {
+  private constructor(
+    connection: SmtpConnection,
+    options: CheckedConnection,
+    private readonly settings: SessionSettings,
+  ) {
     this.#connection = connection;
     this.#options = options;
   }
 
-  /** Connects, waits for the greeting, says EHLO, upgrades with STARTTLS and authenticates. */
-  static async open(options: CheckedConnection, transcript: Transcript): Promise<SmtpSession> {
+  /**
+   * Connects, waits for the greeting, says EHLO, upgrades with STARTTLS and authenticates (with
+   * `pipelineAuth`, a PLAIN AUTH may instead be readied to lead the first envelope group).
+   */
+  static async open(
+    options: CheckedConnection,
+    transcript: Transcript,
+    settings: SessionSettings = {},
+  ): Promise<SmtpSession> {
     const connection = await SmtpConnection.open({ ...options, transcript });
-    const session = new SmtpSession(connection, options);
+    const session = new SmtpSession(connection, options, settings);
     try {
       await session.#establish(transcript);
       return session;
     } catch (error) {
-      connection.destroy();
+      // RFC 5321 4.1.1.10: after a refused AUTH the session is still in step, so it ends with
+      // QUIT. `quit` never throws and is bounded by the command timeout: the AUTH error stays
+      // the one reported. After anything else the connection is dropped.
+      if (isAuthRefusal(error)) await session.quit();
+      else connection.destroy();
       throw error;
     }
   }
@@ -97,6 +121,32 @@ export class SmtpSession {
   read(phase: SmtpPhase, command: string, timeoutMs?: number): Promise<Reply> {
     const wait = timeoutMs ?? this.#options.timeouts.command;
     return this.#connection.readReply({ phase, command, timeoutMs: wait });
+  }
+
+  /**
+   * Writes a pipelined group of commands (their replies are the caller's to read). An AUTH that
+   * `#authenticate` readied leads it in the same write (RFC 4954 4); its reply is checked here,
+   * and a refusal throws once the group's replies are out of the way.
+   */
+  async writeGroup(group: readonly Command[], phase: SmtpPhase): Promise<void> {
+    const auth = this.#deferredAuth;
+    this.#deferredAuth = undefined;
+    if (auth !== undefined) {
+      await authenticateLeading(this.#authIo(), auth, group);
+      this.#authMechanism = auth.name;
+      return;
+    }
+    const bytes = Buffer.concat(group.map((command) => command.bytes));
+    const lines = group.map((command) => ({ text: command.line }));
+    await this.#connection.write(bytes, lines, { phase, command: group[0]?.line ?? '' });
+  }
+
+  #authIo(): AuthIo {
+    return {
+      connection: this.#connection,
+      read: (phase, command) => this.read(phase, command),
+      destroy: () => this.destroy(),
+    };
   }
 
   /** Records that QUIT was written with the final dot, so `quit` must not send it again. */
@@ -194,33 +244,15 @@ export class SmtpSession {
     const credentials = { username: auth.username, password: auth.password };
     const secrets = secretFormsOf(credentials);
     for (const secret of secrets) transcript.addSecret(secret);
-    await authenticate(this.#authChannel(), createMechanism(name, credentials), { secrets });
+    const mechanism = createMechanism(name, credentials);
+    const canLead = canLeadGroup(name, mechanism, this.#capabilities.pipelining);
+    if (this.settings.pipelineAuth === true && canLead) {
+      // Saves the round trip AUTH would take alone: it leads the first envelope group.
+      this.#deferredAuth = { name, mechanism, secrets };
+      return;
+    }
+    await authenticate(createAuthChannel(this.#authIo()), mechanism, { secrets });
     this.#authMechanism = name;
-  }
-
-  /**
-   * Every line after AUTH carries SASL data, so all but `*` are redacted in the transcript. In
-   * errors a step is named `AUTH <mechanism>`, never by a response line: a LOGIN response is
-   * the password in base64, and a timeout or drop right after it would quote it.
-   */
-  #authChannel(): AuthChannel {
-    let shown = 'AUTH';
-    return {
-      send: async (line, sensitive) => {
-        const isAuth = /^AUTH /i.test(line);
-        const bytes = isAuth
-          ? formatCommand('AUTH', ...line.slice(5).split(' '))
-          : formatSaslResponse(line);
-        const redact = sensitive || (!isAuth && line !== '*');
-        if (isAuth) shown = line.split(' ').slice(0, 2).join(' ');
-        const step = isAuth || line === '*' ? shown : `${shown} (response)`;
-        await this.#connection.write(bytes, [{ text: line, sensitive: redact }], {
-          phase: 'auth',
-          command: step,
-        });
-        return this.read('auth', step);
-      },
-    };
   }
 }
 

@@ -1,18 +1,42 @@
 import type { Socket } from 'node:net';
 
 /**
- * Writes bytes and resolves once the socket has taken them. When its buffer is full (`write`
- * returns false) this waits for 'drain', so a large message is never queued whole in memory;
- * it rejects with `onTimeout()` when the server takes nothing for `timeoutMs`, or with
- * `onClose()` when the socket closes first.
+ * The most handed to the socket at once. RFC 5321 4.5.3.2.5 times "each TCP SEND call
+ * transmitting a chunk of data"; one write may carry a whole message, so it is sent in blocks,
+ * each with its own timeout: a server that keeps reading, however slowly, is not cut off for
+ * the time a large message takes as a whole; one that stops reading is, after `timeoutMs`.
  */
-export function writeWithBackpressure(
+const blockSize = 64 * 1024;
+
+interface WriteErrors {
+  onTimeout: () => Error;
+  onClose: () => Error;
+}
+
+/**
+ * Writes bytes and resolves once the socket has taken them. When its buffer is full (`write`
+ * returns false) this waits for 'drain' before the next block, so a large message is never
+ * queued whole in memory; it rejects with `onTimeout()` when the server takes nothing for
+ * `timeoutMs`, or with `onClose()` when the socket closes first.
+ */
+export async function writeWithBackpressure(
   socket: Socket,
   bytes: Uint8Array,
   timeoutMs: number,
-  errors: { onTimeout: () => Error; onClose: () => Error },
+  errors: WriteErrors,
 ): Promise<void> {
-  if (socket.write(bytes)) return Promise.resolve();
+  if (bytes.length <= blockSize) {
+    if (!socket.write(bytes)) await drained(socket, timeoutMs, errors);
+    return;
+  }
+  for (let start = 0; start < bytes.length; start += blockSize) {
+    if (socket.destroyed) throw errors.onClose();
+    const block = bytes.subarray(start, start + blockSize);
+    if (!socket.write(block)) await drained(socket, timeoutMs, errors);
+  }
+}
+
+function drained(socket: Socket, timeoutMs: number, errors: WriteErrors): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const finish = (error?: Error): void => {
       clearTimeout(timer);

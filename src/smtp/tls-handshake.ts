@@ -22,6 +22,8 @@ export function handshakeTls(
   signal: AbortSignal,
 ): Promise<TLSSocket> {
   const tlsSocket = connectTls({ ...buildTlsOptions(context.host, settings), socket });
+  // What the server sends from here on is its side of the handshake (a proxy's reply came before).
+  const bytesBefore = socket.bytesRead;
   // The TLS socket reports failures of the TCP socket under it; this keeps a second report on
   // the TCP socket itself from becoming an uncaught exception.
   socket.on('error', () => undefined);
@@ -29,9 +31,11 @@ export function handshakeTls(
     signal,
     (resolve, reject) => {
       tlsSocket.once('secureConnect', () => resolve(tlsSocket));
-      tlsSocket.once('error', (error) =>
-        reject(describeTlsError(error, { ...context, servername: settings.servername })),
-      );
+      tlsSocket.once('error', (error) => {
+        const handshakeBytes = socket.bytesRead - bytesBefore;
+        const servername = settings.servername;
+        reject(describeTlsError(error, { ...context, servername, handshakeBytes }));
+      });
     },
     (succeeded) => {
       tlsSocket.removeAllListeners('secureConnect');

@@ -54,6 +54,8 @@ export interface TlsErrorContext {
   mode: TlsMode;
   phase: SmtpPhase;
   servername?: string | undefined;
+  /** Bytes the server sent during the handshake, before it failed. */
+  handshakeBytes?: number;
 }
 
 const pemCertificate = /-----BEGIN CERTIFICATE-----/;
@@ -170,6 +172,15 @@ function chooseAdvice(code: string | undefined, detail: string, context: TlsErro
     return portModeAdvice(context);
   }
   if (code === 'ECONNRESET' || code === 'EPIPE') {
+    // After a 220 to STARTTLS the server has greeted in clear text and agreed to TLS; a server
+    // that sent handshake bytes speaks TLS (one speaking clear text fails as "wrong version
+    // number"). Either way the port and the mode agree: the network or the server dropped it.
+    if (context.mode !== 'implicit') {
+      return 'The connection was lost during the handshake the server had agreed to with STARTTLS; trying again may work.';
+    }
+    if ((context.handshakeBytes ?? 0) > 0) {
+      return 'The connection was lost during the handshake, after the server had answered in TLS; trying again may work.';
+    }
     return `The server closed the connection during the handshake. ${portModeAdvice(context)}`;
   }
   return 'The TLS handshake failed.';

@@ -1,6 +1,16 @@
-import { dataCommand, mailCommand, quitCommand, rcptCommand, rsetCommand } from './commands.js';
+import { quitCommand, rsetCommand } from './commands.js';
 import { DataEncoder } from './data-encoder.js';
 import type { EnvelopeAddress } from './envelope-address.js';
+import {
+  abandonEnvelope,
+  buildEnvelope,
+  groupOf,
+  readEnvelopeReplies,
+  sendEnvelopeInTurn,
+  sendEnvelopePipelined,
+  type Envelope,
+  type EnvelopeReplies,
+} from './envelope-group.js';
 import {
   SmtpError,
   SmtpProtocolError,
@@ -9,12 +19,23 @@ import {
   type SmtpPhase,
 } from './errors.js';
 import type { EnvelopeParameters } from './mail-parameters.js';
-import type { CheckedSend } from './send-options.js';
+import type { RecipientPlan } from './recipient-plan.js';
 import { refusalsHeard, sortRecipientReplies, type HeardReplies } from './recipient-replies.js';
 import type { Reply } from './reply.js';
 import { formatReply } from './reply-text.js';
+import type { CheckedSend } from './send-options.js';
 import { commandOf, type Command, type SmtpSession } from './session.js';
 import type { Transcript } from './transcript.js';
+
+/** What every transaction of one send shares. */
+export interface TransactionContext {
+  session: SmtpSession;
+  send: CheckedSend;
+  parameters: EnvelopeParameters;
+  transcript: Transcript;
+  /** Says, once this transaction's envelope is answered, who goes in the next one. */
+  plan: RecipientPlan;
+}
 
 /** What one MAIL transaction did. */
 export interface TransactionOutcome {
@@ -26,122 +47,122 @@ export interface TransactionOutcome {
   deferredReplies: RecipientReply[];
   /** The reply to the final dot; undefined when no recipient was accepted. */
   reply: Reply | undefined;
+  /** The recipients of the next transaction; empty when this was the last. */
+  next: EnvelopeAddress[];
+  /** The next transaction's envelope already went out with this one's dot: its replies are due. */
+  nextSent: boolean;
 }
 
-interface EnvelopeReplies {
-  mail: Reply;
-  recipients: Reply[];
-  data: Reply | undefined;
-}
+/**
+ * What rides in the write of the final dot (RFC 2920 3.1): QUIT after the last transaction, or
+ * the next transaction's envelope, whose replies follow the reply to the dot.
+ */
+type AfterDot = { quit: boolean } | { envelope: Envelope };
 
 const dotLine = new Uint8Array([0x2e, 0x0d, 0x0a]);
 
+/** Said in the transcript when a refused message leaves the next envelope without a message. */
+const abandonNotes = {
+  'in step': '[message refused: the next transaction, already begun, is left without content]',
+  dropped: '[message refused: the connection is closed before the next transaction has content]',
+} as const;
+
 /**
  * One transaction: MAIL FROM, RCPT TO for each recipient, DATA, the message and its dot.
- * With PIPELINING (RFC 2920 3.1) the envelope is one write and the message, its dot and QUIT
- * (when nothing is left for another transaction) the next: two round trips. Without it, one
- * command per round trip. When it fails, the error's `rejected` lists the recipients it had
+ * With PIPELINING (RFC 2920 3.1) the envelope is one write and the message, its dot and then
+ * QUIT or the next transaction's envelope the next: two round trips for the first transaction,
+ * one for each after it (`envelopeSent`: its envelope went with the previous dot). Without it,
+ * one command per round trip. When it fails, the error's `rejected` lists the recipients it had
  * refused by then: no TransactionOutcome will.
  */
 export async function runTransaction(
-  session: SmtpSession,
-  send: CheckedSend,
-  parameters: EnvelopeParameters,
+  context: TransactionContext,
   recipients: readonly EnvelopeAddress[],
-  transcript: Transcript,
+  envelopeSent = false,
 ): Promise<TransactionOutcome> {
-  const mail = commandOf(
-    mailCommand(send.sender.wire, parameters.mail),
-    `MAIL FROM:<${send.sender.wire}>`,
-  );
-  const rcpts = recipients.map((r) =>
-    commandOf(rcptCommand(r.wire, parameters.rcpt), `RCPT TO:<${r.wire}>`),
-  );
+  const { session, send } = context;
+  const envelope = buildEnvelope(send, context.parameters, recipients);
   const heard: HeardReplies = { mail: undefined, recipients: [] };
   try {
-    await refuseUnaskedReply(session, 'mail', mail.line);
-    const replies = session.capabilities.pipelining
-      ? await sendEnvelopePipelined(session, mail, rcpts, heard)
-      : await sendEnvelopeInTurn(session, mail, rcpts, heard);
+    const replies = await exchangeEnvelope(session, envelope, heard, envelopeSent);
     const sorted = sortRecipientReplies(recipients, replies.recipients);
-    const accepted = replies.mail.code < 400 ? sorted.accepted : [];
+    // RFC 5321 4.3.2: only a 2yz accepts MAIL. A 3yz to it comes from a server out of step,
+    // and whatever it answers to RCPT and DATA after that is no go-ahead for the content.
+    const mailAccepted = replies.mail.code >= 200 && replies.mail.code < 300;
+    const accepted = mailAccepted ? sorted.accepted : [];
+    const next = context.plan.next(accepted.length, sorted.deferred);
     if (accepted.length === 0) {
-      await endEmptyTransaction(session, replies);
-      expectReply(replies.mail, '2', { phase: 'mail', command: mail.line });
-      return { ...sorted, accepted, reply: undefined };
+      await endEmptyTransaction(session, replies, next.length > 0);
+      expectReply(replies.mail, '2', { phase: 'mail', command: envelope.mail.line });
+      return { ...sorted, accepted, reply: undefined, next, nextSent: false };
     }
     expectReply(replies.data ?? replies.mail, 354, { phase: 'data', command: 'DATA' });
-    // QUIT may ride with the dot only when the server pipelines (RFC 2920 3.1).
-    const quitNow = session.capabilities.pipelining && sorted.deferred.length === 0;
-    const reply = await sendMessage(session, send.message, quitNow, transcript);
-    return { ...sorted, accepted, reply };
+    // QUIT or the next envelope may ride with the dot only when the server pipelines.
+    const pipelining = session.capabilities.pipelining;
+    const after: AfterDot =
+      pipelining && next.length > 0
+        ? { envelope: buildEnvelope(send, context.parameters, next) }
+        : { quit: pipelining };
+    const reply = await sendMessage(session, send.message, after, context.transcript);
+    return { ...sorted, accepted, reply, next, nextSent: 'envelope' in after };
   } catch (error) {
     if (error instanceof SmtpError) error.rejected = refusalsHeard(recipients, heard);
     throw error;
   }
 }
 
-/** MAIL, every RCPT and DATA in one write; then every reply, in order, each checked. */
-async function sendEnvelopePipelined(
+/** Sends the envelope (or, when it already went with the previous dot, only reads its replies). */
+async function exchangeEnvelope(
   session: SmtpSession,
-  mail: Command,
-  rcpts: readonly Command[],
+  envelope: Envelope,
   heard: HeardReplies,
+  sent: boolean,
 ): Promise<EnvelopeReplies> {
-  const group = [mail, ...rcpts, commandOf(dataCommand(), 'DATA')];
-  await session.connection.write(
-    Buffer.concat(group.map((command) => command.bytes)),
-    group.map((command) => ({ text: command.line })),
-    { phase: 'mail', command: mail.line },
-  );
-  const mailReply = (heard.mail = await checkedRead(session, 'mail', mail.line));
-  for (const rcpt of rcpts) heard.recipients.push(await checkedRead(session, 'rcpt', rcpt.line));
-  const data = await checkedRead(session, 'data', 'DATA');
-  return { mail: mailReply, recipients: heard.recipients, data };
-}
-
-/** Without PIPELINING: each command waits for its reply; DATA only if someone was accepted. */
-async function sendEnvelopeInTurn(
-  session: SmtpSession,
-  mail: Command,
-  rcpts: readonly Command[],
-  heard: HeardReplies,
-): Promise<EnvelopeReplies> {
-  const mailReply = checkClosing(await session.command(mail, 'mail'), 'mail', mail.line);
-  heard.mail = expectReply(mailReply, '2', { phase: 'mail', command: mail.line });
-  const recipients = heard.recipients;
-  for (const rcpt of rcpts) {
-    recipients.push(checkClosing(await session.command(rcpt, 'rcpt'), 'rcpt', rcpt.line));
-  }
-  if (!recipients.some((reply) => reply.code >= 200 && reply.code < 300)) {
-    return { mail: mailReply, recipients, data: undefined };
-  }
-  const data = await session.command(commandOf(dataCommand(), 'DATA'), 'data');
-  return { mail: mailReply, recipients, data: checkClosing(data, 'data', 'DATA') };
+  if (sent) return readEnvelopeReplies(session, envelope, heard);
+  await refuseUnaskedReply(session, 'mail', envelope.mail.line);
+  return session.capabilities.pipelining
+    ? sendEnvelopePipelined(session, envelope, heard)
+    : sendEnvelopeInTurn(session, envelope, heard);
 }
 
 /**
  * No recipient was accepted. If DATA was still answered 354 (pipelined), RFC 2920 3.1 wants a
- * lone dot so the server ends the empty transaction; otherwise RSET clears it.
+ * lone dot so the server ends the empty transaction, with QUIT in the same write when no other
+ * transaction follows; but that holds only when the server itself accepted no RCPT. One that
+ * did (after a MAIL answered other than 2yz) would take the dot as an empty message to
+ * deliver, so the connection is closed without it (RFC 5321 4.1.1.10). Otherwise RSET clears a
+ * MAIL the server accepted, but only for another transaction: QUIT comes next and aborts it
+ * as well (RFC 5321 3.3, 4.1.1.5).
  */
-async function endEmptyTransaction(session: SmtpSession, replies: EnvelopeReplies): Promise<void> {
-  if (replies.data?.code === 354) {
-    await session.connection.write(dotLine, [{ text: '.' }], { phase: 'data', command: '.' });
+async function endEmptyTransaction(
+  session: SmtpSession,
+  replies: EnvelopeReplies,
+  more: boolean,
+): Promise<void> {
+  const serverAccepted = replies.recipients.some((reply) => reply.code >= 200 && reply.code < 300);
+  if (replies.data?.code === 354 && serverAccepted) {
+    session.destroy();
+  } else if (replies.data?.code === 354) {
+    const quit = !more && session.capabilities.pipelining;
+    const bytes = quit ? Buffer.concat([dotLine, quitCommand()]) : dotLine;
+    const lines = quit ? [{ text: '.' }, { text: 'QUIT' }] : [{ text: '.' }];
+    if (quit) session.noteQuitSent();
+    await session.connection.write(bytes, lines, { phase: 'data', command: '.' });
     await session.read('data', '.');
-  } else if (replies.mail.code < 400) {
+  } else if (replies.mail.code < 400 && more) {
     await session.command(commandOf(rsetCommand(), 'RSET'), 'mail');
   }
 }
 
 /**
- * The message, dot-stuffed with CRLF line endings, then `.` and, when this is the last
- * transaction, QUIT in the same flight. The dot goes in its own write so that a failure while
- * the content is still going out is known not to have delivered anything.
+ * The message, dot-stuffed with CRLF line endings, then `.` and what rides with it (`after`).
+ * The dot goes in its own write so that a failure while the content is still going out is
+ * known not to have delivered anything.
  */
 async function sendMessage(
   session: SmtpSession,
   message: Uint8Array,
-  quitNow: boolean,
+  after: AfterDot,
   transcript: Transcript,
 ): Promise<Reply> {
   const encoder = new DataEncoder();
@@ -152,10 +173,9 @@ async function sendMessage(
   await session.connection.write(content, [], context);
   // Outside the try below: until the dot is written, nothing can have been delivered.
   await refuseUnaskedReply(session, context.phase, context.command);
-  if (quitNow) session.noteQuitSent();
-  const end = encoder.end();
-  const tail = quitNow ? Buffer.concat([end, quitCommand()]) : end;
-  const lines = quitNow ? [{ text: '.' }, { text: 'QUIT' }] : [{ text: '.' }];
+  const riders = ridersOf(session, after);
+  const tail = Buffer.concat([encoder.end(), ...riders.map((command) => command.bytes)]);
+  const lines = [{ text: '.' }, ...riders.map((command) => ({ text: command.line }))];
   const dot = { phase: 'message', command: 'the end of the message (.)' } as const;
   // Read just before the write, which hands the bytes over before it first waits: a connection
   // already closed here never got the dot, so nothing can have been delivered.
@@ -163,6 +183,10 @@ async function sendMessage(
   try {
     await session.connection.write(tail, lines, { phase: 'message', command: '.' });
     const reply = await session.read(dot.phase, dot.command, session.timeouts.finalReply);
+    if ('envelope' in after && (reply.code < 200 || reply.code >= 300)) {
+      const ending = await abandonEnvelope(session, after.envelope, reply);
+      transcript.info(abandonNotes[ending]);
+    }
     return expectReply(reply, '2', dot);
   } catch (error) {
     // RFC 5321 4.5.3.2.6: once the dot may have arrived, only the server's reply says whether
@@ -174,19 +198,12 @@ async function sendMessage(
   }
 }
 
-/** Reads one pipelined reply; 421 means the server is closing and ends the session at once. */
-async function checkedRead(
-  session: SmtpSession,
-  phase: 'mail' | 'rcpt' | 'data',
-  command: string,
-): Promise<Reply> {
-  return checkClosing(await session.read(phase, command), phase, command);
-}
-
-/** RFC 5321 3.8: a 421 can answer any command; the connection is gone after it. */
-function checkClosing(reply: Reply, phase: 'mail' | 'rcpt' | 'data', command: string): Reply {
-  if (reply.code === 421) expectReply(reply, '2', { phase, command });
-  return reply;
+/** The commands that go out in the dot's write; QUIT's reply is then left for `session.quit`. */
+function ridersOf(session: SmtpSession, after: AfterDot): Command[] {
+  if ('envelope' in after) return groupOf(after.envelope);
+  if (!after.quit) return [];
+  session.noteQuitSent();
+  return [commandOf(quitCommand(), 'QUIT')];
 }
 
 /**

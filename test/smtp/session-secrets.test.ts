@@ -1,15 +1,18 @@
 // Secrets must stay out of every error a send can end with: its message, its command, the
 // server's lines it quotes, its cause and its transcript, however the session breaks. A scripted
 // server plays the faults (drops, silence, echoes) that a real one will not produce on cue.
+// Each error's text also goes to the suite's closing hygiene check (test/hygiene).
 import { describe, expect, it } from 'vitest';
 import { SmtpProtocolError, SmtpReplyError, type SmtpError } from '../../src/smtp/index.js';
+import { captureForHygiene, TEST_PASSWORD, TEST_USERNAME } from '../helpers/hygiene.js';
 import { startScriptedServer, type Script } from '../helpers/scripted-server.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { envelopeGroup, greetedWith, scripted, sendFailure } from '../helpers/send-fixtures.js';
 
-const password = 'correct horse battery';
+const password = TEST_PASSWORD;
+const username = TEST_USERNAME;
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-const plainBlob = base64(`\0ci\0${password}`);
+const plainBlob = base64(`\0${username}\0${password}`);
 
 const greetedWithAuth = greetedWith('250-mx.test\r\n250-PIPELINING\r\n250 AUTH PLAIN LOGIN\r\n');
 /** LOGIN up to the point where the client has sent the password. */
@@ -17,7 +20,7 @@ const loginSent: Script = [
   ...greetedWithAuth,
   { expect: 'AUTH LOGIN' },
   { send: '334 VXNlcm5hbWU6\r\n' },
-  { expect: base64('ci') },
+  { expect: base64(username) },
   { send: '334 UGFzc3dvcmQ6\r\n' },
   { expect: base64(password) },
 ];
@@ -25,8 +28,10 @@ const loginSent: Script = [
 async function failure(script: Script, mechanism: 'PLAIN' | 'LOGIN' = 'PLAIN'): Promise<SmtpError> {
   const server = await scripted(script);
   // tls 'none' to loopback: AUTH without TLS is allowed.
-  const error = await sendFailure(server.port, { auth: { username: 'ci', password, mechanism } });
+  const error = await sendFailure(server.port, { auth: { username, password, mechanism } });
   expect(server.connections[0]?.failures).toEqual([]);
+  captureForHygiene('everything a send error exposes', everythingIn(error));
+  captureForHygiene('String() of a send error', String(error));
   return error;
 }
 

@@ -83,21 +83,25 @@ describe('a recipient refused in the transaction that then fails', () => {
   const bRefused = ['250 ok', '550 5.1.1 <b@example.com>: unknown user', '250 ok', '354 go'];
 
   it('is on the error when the final dot is refused', async () => {
-    // c@ is deferred (452, RFC 5321 4.5.3.1.10), which is no refusal, and keeps QUIT off the dot.
+    // c@ is deferred (452, RFC 5321 4.5.3.1.10), which is no refusal: its transaction's
+    // envelope rides with the dot (RFC 2920 3.1), and once the dot is refused it must never
+    // deliver. Its DATA is answered 354, so the client closes without a final dot.
     const server = await scripted([
       ...greeted,
       ...transactionTo(
         [...to, 'c@example.com'],
         [...bRefused.slice(0, 3), '452 4.5.3 Too many', '354 go'],
       ),
-      { send: '451 4.3.0 try again later\r\n' },
-      { expect: 'QUIT' },
-      { send: '221 bye\r\n' },
+      ...envelopeGroupTo('c@example.com'),
+      { send: '451 4.3.0 try again later\r\n250 ok\r\n250 ok\r\n354 go\r\n' },
     ]);
     const error = await sendFailure(server.port, {
       envelope: { from: 'ci@example.com', to: [...to, 'c@example.com'] },
     });
-    expect(server.connections[0]?.failures).toEqual([]);
+    const connection = server.connections[0];
+    await connection?.closed;
+    expect(connection?.failures).toEqual([]);
+    expect(connection?.lines.at(-1)).toBe('DATA');
     expect(error.phase).toBe('message');
     expect(error.code).toBe(451);
     expect(error.outcome).toBe('not-delivered');

@@ -1,3 +1,4 @@
+import { MAX_COMMAND_LENGTH } from '../commands.js';
 import { SmtpAuthError, SmtpError, expectReply } from '../errors.js';
 import type { Reply } from '../reply.js';
 import { decodeBase64Strict, encodeBase64 } from './base64.js';
@@ -68,14 +69,14 @@ export async function authenticate(
   const command = `AUTH ${mechanism.name}`;
   const redactor = new Redactor(options.secrets ?? []);
   const maxChallenges = options.maxChallenges ?? DEFAULT_MAX_CHALLENGES;
-  const initial = mechanism.initialResponse();
-  // RFC 4954 4: an empty initial response is sent as a single "=".
-  const encoded = initial === undefined ? undefined : encodeBase64(initial) || '=';
+  const encoded = encodeInitialResponse(mechanism.initialResponse());
   if (encoded !== undefined) redactor.remember(encoded);
-  let reply = await channel.send(
-    encoded === undefined ? command : `${command} ${encoded}`,
-    encoded !== undefined,
-  );
+  const inline = encoded !== undefined && fitsAuthCommand(mechanism.name, encoded);
+  let reply = await channel.send(inline ? `${command} ${encoded}` : command, inline);
+  // RFC 4954 4: an initial response too long for the AUTH line answers the server's empty 334.
+  if (encoded !== undefined && !inline && reply.code === 334) {
+    reply = await channel.send(encoded, true);
+  }
   for (let count = 1; reply.code === 334; count += 1) {
     const response = await answerChallenge(channel, mechanism, reply, count > maxChallenges);
     if (response instanceof Error) throw redactError(response, command, reply, redactor);
@@ -89,6 +90,22 @@ export async function authenticate(
     throw redactError(error, command, reply, redactor);
   }
   return reply;
+}
+
+/** RFC 4954 4: the initial response in base64, an empty one as a single "=". */
+function encodeInitialResponse(initial: Uint8Array | undefined): string | undefined {
+  return initial === undefined ? undefined : encodeBase64(initial) || '=';
+}
+
+/**
+ * RFC 4954 4: "the AUTH command is still subject to the line length limitations defined in
+ * [SMTP]" (512 octets with CRLF, RFC 5321 4.5.3.1.4); an initial response that would break it
+ * MUST NOT go on the AUTH line. (12288 octets is what SASL responses on lines of their own may
+ * reach.) `initial` is raw bytes, or already base64 when a string.
+ */
+export function fitsAuthCommand(mechanism: string, initial: Uint8Array | string): boolean {
+  const encoded = typeof initial === 'string' ? initial : encodeInitialResponse(initial);
+  return `AUTH ${mechanism} ${encoded}\r\n`.length <= MAX_COMMAND_LENGTH;
 }
 
 /** Answers one 334 with base64, or sends `*` to cancel (RFC 4954 4) and returns why. */

@@ -17,5 +17,10 @@ export {
   isAuthMechanismName,
   type AuthMechanismName,
 } from './choose.js';
-export { authenticate, type AuthChannel, type AuthenticateOptions } from './exchange.js';
+export {
+  authenticate,
+  fitsAuthCommand,
+  type AuthChannel,
+  type AuthenticateOptions,
+} from './exchange.js';
 export { secretFormsOf } from './secret-forms.js';

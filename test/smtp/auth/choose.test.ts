@@ -5,6 +5,7 @@ import {
   createMechanism,
 } from '../../../src/smtp/auth/index.js';
 import { SmtpAuthError } from '../../../src/smtp/errors.js';
+import { captureForHygiene, TEST_PASSWORD, TEST_USERNAME } from '../../helpers/hygiene.js';
 import { thrownBy } from './scripted-channel.js';
 
 describe('chooseMechanism', () => {
@@ -51,9 +52,12 @@ describe('createMechanism', () => {
   it('keeps the credentials out of JSON and util.inspect', async () => {
     const { inspect } = await import('node:util');
     for (const name of AUTH_MECHANISM_NAMES) {
-      const mechanism = createMechanism(name, { username: 'u', password: 'hunter2-secret' });
-      expect(JSON.stringify(mechanism)).not.toContain('hunter2');
-      expect(inspect(mechanism, { showHidden: true, depth: 5 })).not.toContain('hunter2');
+      const mechanism = createMechanism(name, { username: TEST_USERNAME, password: TEST_PASSWORD });
+      const json = JSON.stringify(mechanism);
+      const inspected = inspect(mechanism, { showHidden: true, depth: 5 });
+      captureForHygiene(`JSON and util.inspect of a ${name} mechanism`, `${json}\n${inspected}`);
+      expect(json).not.toContain(TEST_PASSWORD);
+      expect(inspected).not.toContain(TEST_PASSWORD);
     }
   });
 });

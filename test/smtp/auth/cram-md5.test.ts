@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CramMd5Mechanism } from '../../../src/smtp/auth/index.js';
 import { SmtpAuthError } from '../../../src/smtp/errors.js';
+import { captureErrorForHygiene, TEST_PASSWORD, TEST_USERNAME } from '../../helpers/hygiene.js';
 import { assertNoSecrets } from '../../helpers/secrets.js';
 import { thrownBy } from './scripted-channel.js';
 
@@ -20,10 +21,11 @@ describe('CramMd5Mechanism (RFC 2195)', () => {
   });
 
   it('cancels on a second challenge', () => {
-    const mechanism = new CramMd5Mechanism(credentials);
+    const mechanism = new CramMd5Mechanism({ username: TEST_USERNAME, password: TEST_PASSWORD });
     mechanism.respond(Buffer.from('<1@example.test>'));
     const error = thrownBy(() => mechanism.respond(Buffer.from('<2@example.test>')));
+    captureErrorForHygiene('a CRAM-MD5 mechanism error', error);
     expect(error).toBeInstanceOf(SmtpAuthError);
-    assertNoSecrets(error.message, [credentials.password]);
+    assertNoSecrets(error.message, [TEST_PASSWORD]);
   });
 });

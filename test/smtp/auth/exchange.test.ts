@@ -9,16 +9,29 @@ import {
   type SaslMechanism,
 } from '../../../src/smtp/auth/index.js';
 import { SmtpAuthError } from '../../../src/smtp/errors.js';
+import {
+  captureErrorForHygiene,
+  TEST_PASSWORD,
+  TEST_TOKEN,
+  TEST_USERNAME,
+} from '../../helpers/hygiene.js';
 import { assertNoSecrets } from '../../helpers/secrets.js';
 import { base64, rejectionOf, reply, scriptChannel } from './scripted-channel.js';
 
-const credentials = { username: 'alice@example.test', password: 'Sup3r-Secret-Passw0rd' };
-const token = 'ya29.a0AfH6SMBx-secret-access-token';
+const credentials = { username: TEST_USERNAME, password: TEST_PASSWORD };
+const token = TEST_TOKEN;
 
 /** Asserts that nothing secret is in the error's message or in the reply it carries. */
 function assertRedacted(error: Error, secrets: string[]): void {
   assertNoSecrets(error.message, secrets);
   assertNoSecrets(JSON.stringify(error), secrets);
+}
+
+/** The error `promise` rejects with, also handed to the suite's closing hygiene check. */
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  const error = await rejectionOf(promise);
+  captureErrorForHygiene('an AUTH exchange error', error);
+  return error;
 }
 
 /** A mechanism with a fixed behaviour, for the exchange's own rules. */
@@ -83,7 +96,7 @@ describe('authenticate: cancelling', () => {
     const channel = scriptChannel((line) =>
       line === '*' ? reply(501, 'Authentication aborted') : reply(334, challenge),
     );
-    const error = await rejectionOf(authenticate(channel, new LoginMechanism(credentials)));
+    const error = await failureOf(authenticate(channel, new LoginMechanism(credentials)));
     expect(error).toBeInstanceOf(SmtpAuthError);
     expect(error.message).toMatch(/not valid base64/);
     expect(channel.sent.map((entry) => entry.line)).toEqual(['AUTH LOGIN', '*']);
@@ -91,7 +104,7 @@ describe('authenticate: cancelling', () => {
 
   it('stops an endless run of challenges after the limit, with *', async () => {
     const channel = scriptChannel((line) => (line === '*' ? reply(501) : reply(334, '')));
-    const error = await rejectionOf(authenticate(channel, fakeMechanism({}), { maxChallenges: 5 }));
+    const error = await failureOf(authenticate(channel, fakeMechanism({}), { maxChallenges: 5 }));
     expect(error.message).toMatch(/kept sending/);
     expect(channel.sent).toHaveLength(1 + 5 + 1);
     expect(channel.sent.at(-1)?.line).toBe('*');
@@ -101,7 +114,7 @@ describe('authenticate: cancelling', () => {
     const channel = scriptChannel((line) =>
       line === '*' ? reply(501) : reply(334, base64('PIN:')),
     );
-    const error = await rejectionOf(authenticate(channel, new LoginMechanism(credentials)));
+    const error = await failureOf(authenticate(channel, new LoginMechanism(credentials)));
     expect(error).toBeInstanceOf(SmtpAuthError);
     expect(error.message).toMatch(/neither a username nor a password prompt/);
     expect(error).toMatchObject({ phase: 'auth', command: 'AUTH LOGIN', code: 334 });
@@ -113,7 +126,7 @@ describe('authenticate: cancelling', () => {
       if (line === '*') throw new Error('socket closed');
       return reply(334, '!!');
     });
-    const error = await rejectionOf(authenticate(channel, new LoginMechanism(credentials)));
+    const error = await failureOf(authenticate(channel, new LoginMechanism(credentials)));
     expect(error.message).toMatch(/not valid base64/);
   });
 });
@@ -122,7 +135,7 @@ describe('authenticate: failures', () => {
   it('throws SmtpAuthError with the code, enhanced code and a hint on 535', async () => {
     const failure = { code: 535, enhancedCode: '5.7.8', lines: ['5.7.8 Authentication failed'] };
     const channel = scriptChannel(() => failure);
-    const error = await rejectionOf(authenticate(channel, new PlainMechanism(credentials)));
+    const error = await failureOf(authenticate(channel, new PlainMechanism(credentials)));
     expect(error).toBeInstanceOf(SmtpAuthError);
     expect(error).toMatchObject({ code: 535, enhancedCode: '5.7.8', isPermanent: true });
     expect(error.message).toMatch(/^AUTH PLAIN failed: the server replied 535 5\.7\.8/);
@@ -132,7 +145,7 @@ describe('authenticate: failures', () => {
 
   it('marks a 454 as transient', async () => {
     const channel = scriptChannel(() => reply(454, '4.7.0 Temporary authentication failure'));
-    const error = await rejectionOf(authenticate(channel, new PlainMechanism(credentials)));
+    const error = await failureOf(authenticate(channel, new PlainMechanism(credentials)));
     expect(error).toMatchObject({ transient: true, code: 454 });
   });
 
@@ -140,7 +153,7 @@ describe('authenticate: failures', () => {
     const blob = base64(`\0${credentials.username}\0${credentials.password}`);
     const echo = `5.7.8 bad credentials "${blob}" (${credentials.password}) ${blob.slice(3, -2)}`;
     const channel = scriptChannel(() => reply(535, echo));
-    const error = await rejectionOf(
+    const error = await failureOf(
       authenticate(channel, new PlainMechanism(credentials), {
         secrets: secretFormsOf(credentials),
       }),
@@ -154,7 +167,7 @@ describe('authenticate: failures', () => {
     const channel = scriptChannel((line, index) =>
       index < 2 ? reply(334, prompts[index]) : reply(535, `rejected ${line}`),
     );
-    const error = await rejectionOf(authenticate(channel, new LoginMechanism(credentials)));
+    const error = await failureOf(authenticate(channel, new LoginMechanism(credentials)));
     assertRedacted(error, [credentials.password]);
   });
 
@@ -170,7 +183,7 @@ describe('authenticate: failures', () => {
       return reply(535, `5.7.8 Username and Password not accepted ${base64(token)}`);
     });
     const tokenCredentials = { username: 'someone@example.test', password: token };
-    const error = await rejectionOf(
+    const error = await failureOf(
       authenticate(channel, new Xoauth2Mechanism(tokenCredentials), {
         secrets: secretFormsOf(tokenCredentials),
       }),
@@ -191,7 +204,7 @@ describe('authenticate: failures', () => {
       },
     });
     const channel = scriptChannel(() => reply(235, base64('v=proof')));
-    const error = await rejectionOf(
+    const error = await failureOf(
       authenticate(channel, mechanism, { secrets: secretFormsOf(credentials) }),
     );
     expect(seen).toEqual(['v=proof']);

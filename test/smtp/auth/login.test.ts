@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { LoginMechanism } from '../../../src/smtp/auth/index.js';
 import { SmtpAuthError } from '../../../src/smtp/errors.js';
+import { captureErrorForHygiene, TEST_PASSWORD, TEST_USERNAME } from '../../helpers/hygiene.js';
 import { assertNoSecrets } from '../../helpers/secrets.js';
 import { thrownBy } from './scripted-channel.js';
 
-const credentials = { username: 'alice@example.test', password: 'correct horse battery' };
+const credentials = { username: TEST_USERNAME, password: TEST_PASSWORD };
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 const challenge = (prompt: string): Uint8Array => Buffer.from(prompt, 'utf8');
+
+/** The error `action` throws, also handed to the suite's closing hygiene check. */
+function failureOf(action: () => unknown): Error {
+  const error = thrownBy(action);
+  captureErrorForHygiene('a LOGIN mechanism error', error);
+  return error;
+}
 
 describe('LoginMechanism', () => {
   it('has no initial response', () => {
@@ -21,13 +29,13 @@ describe('LoginMechanism', () => {
     ['User Name:', 'Password'],
   ])('answers the prompts %j then %j', (userPrompt, passwordPrompt) => {
     const mechanism = new LoginMechanism(credentials);
-    expect(text(mechanism.respond(challenge(userPrompt)))).toBe('alice@example.test');
-    expect(text(mechanism.respond(challenge(passwordPrompt)))).toBe('correct horse battery');
+    expect(text(mechanism.respond(challenge(userPrompt)))).toBe(credentials.username);
+    expect(text(mechanism.respond(challenge(passwordPrompt)))).toBe(credentials.password);
   });
 
   it('cancels on a prompt it does not recognise, quoting the prompt but no secret', () => {
     const mechanism = new LoginMechanism(credentials);
-    const error = thrownBy(() => mechanism.respond(challenge('Token:')));
+    const error = failureOf(() => mechanism.respond(challenge('Token:')));
     expect(error).toBeInstanceOf(SmtpAuthError);
     expect(error.message).toContain('Token:');
     assertNoSecrets(error.message, [credentials.password]);
@@ -37,7 +45,7 @@ describe('LoginMechanism', () => {
     const mechanism = new LoginMechanism(credentials);
     mechanism.respond(challenge('Username:'));
     mechanism.respond(challenge('Password:'));
-    const error = thrownBy(() => mechanism.respond(challenge('Password:')));
+    const error = failureOf(() => mechanism.respond(challenge('Password:')));
     expect(error).toBeInstanceOf(SmtpAuthError);
     expect(error.message).toMatch(/password twice/);
     assertNoSecrets(error.message, [credentials.password]);
@@ -45,7 +53,7 @@ describe('LoginMechanism', () => {
 
   it('quotes a hostile prompt without its control characters', () => {
     const mechanism = new LoginMechanism(credentials);
-    const error = thrownBy(() => mechanism.respond(challenge('Who\r\n::error::x')));
+    const error = failureOf(() => mechanism.respond(challenge('Who\r\n::error::x')));
     // eslint-disable-next-line no-control-regex
     expect(error.message).not.toMatch(/[\x00-\x1f]/);
   });

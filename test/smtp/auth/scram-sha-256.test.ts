@@ -5,6 +5,7 @@ import {
   prepareSaslString,
 } from '../../../src/smtp/auth/index.js';
 import { SmtpAuthError, SmtpInputError } from '../../../src/smtp/errors.js';
+import { captureErrorForHygiene, TEST_PASSWORD, TEST_USERNAME } from '../../helpers/hygiene.js';
 import { assertNoSecrets } from '../../helpers/secrets.js';
 import {
   base64,
@@ -141,12 +142,12 @@ describe('ScramSha256Mechanism names and SASLprep', () => {
   });
 
   it('refuses a password with a prohibited character, without quoting it', () => {
-    const error = thrownBy(
-      () => new ScramSha256Mechanism({ username: 'user', password: 'penc\u0007il-secret' }),
-    );
+    const password = `${TEST_PASSWORD}\u0007`;
+    const error = thrownBy(() => new ScramSha256Mechanism({ username: TEST_USERNAME, password }));
+    captureErrorForHygiene('a SCRAM-SHA-256 SASLprep refusal', error);
     expect(error).toBeInstanceOf(SmtpInputError);
     expect(error.message).toMatch(/SASLprep/);
-    assertNoSecrets(error.message, ['penc\u0007il-secret']);
+    assertNoSecrets(error.message, [password, TEST_PASSWORD]);
   });
 
   it('makes a fresh random nonce by default', () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { secretFormsOf } from '../../../src/smtp/auth/index.js';
 import { redactSecrets } from '../../../src/smtp/redaction.js';
+import { captureForHygiene, TEST_PASSWORD, TEST_USERNAME } from '../../helpers/hygiene.js';
 import { assertNoSecrets } from '../../helpers/secrets.js';
 
-const credentials = { username: 'alice@example.test', password: 'Tr0ub4dor&3-secret' };
+const credentials = { username: TEST_USERNAME, password: TEST_PASSWORD };
 
 describe('secretFormsOf', () => {
   it('lists the password, and the LOGIN, PLAIN and XOAUTH2 blobs as they go on the wire', () => {
@@ -26,6 +27,7 @@ describe('secretFormsOf', () => {
     for (const prefix of ['', 'a', 'ab', 'abc', 'authzid\0x\0']) {
       const blob = Buffer.from(`${prefix}${credentials.password}!trailing`).toString('base64');
       const redacted = redactSecrets(`535 unexpected token ${blob} in line`, forms);
+      captureForHygiene('a reply after redactSecrets', redacted);
       assertNoSecrets(redacted, [credentials.password]);
       expect(redacted).toContain('[redacted]');
     }

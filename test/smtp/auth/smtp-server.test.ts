@@ -8,14 +8,29 @@ import {
   type AuthMechanismName,
 } from '../../../src/smtp/auth/index.js';
 import { SmtpAuthError } from '../../../src/smtp/errors.js';
+import {
+  captureErrorForHygiene,
+  TEST_PASSWORD,
+  TEST_TOKEN,
+  TEST_USERNAME,
+} from '../../helpers/hygiene.js';
 import { assertNoSecrets } from '../../helpers/secrets.js';
 import { rejectionOf } from './scripted-channel.js';
 import { openSession, startServer, type TestSession } from './smtp-server-channel.js';
 
 // Against the real smtp-server package, which implements PLAIN, LOGIN, CRAM-MD5 and XOAUTH2.
-const USERNAME = 'alice@example.test';
+// The server accepts a password with characters a parser might trip on; the failures send the
+// suite's shared test secrets, so that the closing hygiene check looks for them in the errors.
+const USERNAME = TEST_USERNAME;
 const PASSWORD = 'p@ss w0rd:with=odd,chars€';
 const TOKEN = 'ya29.real-looking-oauth-token-value';
+
+/** The error `promise` rejects with, also handed to the suite's closing hygiene check. */
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  const error = await rejectionOf(promise);
+  captureErrorForHygiene('an AUTH error from a real smtp-server', error);
+  return error;
+}
 
 /** Accepts exactly our credentials, the way each mechanism lets a server check them. */
 function checkCredentials(auth: SMTPServerAuthentication): boolean {
@@ -78,10 +93,10 @@ describe('AUTH against a real smtp-server', () => {
   it.each(['PLAIN', 'LOGIN', 'CRAM-MD5'] as const)(
     '%s fails with SmtpAuthError 535 on a wrong password, echoed or not, without leaking it',
     async (name) => {
-      const wrong = 'wrong-password-123456';
+      const wrong = TEST_PASSWORD;
       const { channel } = await connect([name], true);
       const credentials = { username: USERNAME, password: wrong };
-      const error = await rejectionOf(
+      const error = await failureOf(
         authenticate(channel, createMechanism(name, credentials), {
           secrets: secretFormsOf(credentials),
         }),
@@ -104,8 +119,8 @@ describe('AUTH against a real smtp-server', () => {
 
   it('XOAUTH2 failure reports the JSON status, and the token appears nowhere', async () => {
     const { channel } = await connect(['XOAUTH2']);
-    const credentials = { username: USERNAME, password: 'ya29.expired-token-value' };
-    const error = await rejectionOf(
+    const credentials = { username: USERNAME, password: TEST_TOKEN };
+    const error = await failureOf(
       authenticate(channel, createMechanism('XOAUTH2', credentials), {
         secrets: secretFormsOf(credentials),
       }),

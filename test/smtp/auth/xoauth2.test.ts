@@ -1,17 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { Xoauth2Mechanism } from '../../../src/smtp/auth/index.js';
 import { SmtpAuthError, SmtpInputError } from '../../../src/smtp/errors.js';
+import {
+  captureErrorForHygiene,
+  captureForHygiene,
+  TEST_TOKEN,
+  TEST_USERNAME,
+} from '../../helpers/hygiene.js';
 import { assertNoSecrets } from '../../helpers/secrets.js';
 import { thrownBy } from './scripted-channel.js';
 
-const token = 'ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg';
-const credentials = { username: 'someuser@example.com', password: token };
+const token = TEST_TOKEN;
+const credentials = { username: TEST_USERNAME, password: token };
+
+/** The error `action` throws, also handed to the suite's closing hygiene check. */
+function failureOf(action: () => unknown): Error {
+  const error = thrownBy(action);
+  captureErrorForHygiene('an XOAUTH2 mechanism error', error);
+  return error;
+}
 
 describe('Xoauth2Mechanism', () => {
   it('sends user=, auth=Bearer and the ^A separators as the initial response', () => {
     const initial = new Xoauth2Mechanism(credentials).initialResponse();
     expect(Buffer.from(initial).toString('utf8')).toBe(
-      `user=someuser@example.com\x01auth=Bearer ${token}\x01\x01`,
+      `user=${TEST_USERNAME}\x01auth=Bearer ${token}\x01\x01`,
     );
   });
 
@@ -20,6 +33,7 @@ describe('Xoauth2Mechanism', () => {
     const json = '{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}';
     expect(mechanism.respond(Buffer.from(json))).toHaveLength(0);
     const failure = mechanism.describeFailure();
+    captureForHygiene('the XOAUTH2 failure description', failure ?? '');
     expect(failure).toContain('status 401');
     expect(failure).toContain('schemes bearer');
     expect(failure).toContain('scope https://mail.google.com/');
@@ -45,11 +59,11 @@ describe('Xoauth2Mechanism', () => {
   it('cancels on a second challenge', () => {
     const mechanism = new Xoauth2Mechanism(credentials);
     mechanism.respond(Buffer.from('{}'));
-    expect(thrownBy(() => mechanism.respond(Buffer.from('{}')))).toBeInstanceOf(SmtpAuthError);
+    expect(failureOf(() => mechanism.respond(Buffer.from('{}')))).toBeInstanceOf(SmtpAuthError);
   });
 
   it('refuses a ^A in the username or token, which would forge a field', () => {
-    const error = thrownBy(
+    const error = failureOf(
       () => new Xoauth2Mechanism({ username: 'a', password: `${token}\x01auth=x` }),
     );
     expect(error).toBeInstanceOf(SmtpInputError);
