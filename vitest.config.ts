@@ -9,6 +9,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/mta/**', 'test/browser/**'],
           testTimeout: 20_000,
+          globalSetup: ['test/hygiene/global-setup.ts'],
         },
       },
       {
@@ -17,6 +18,7 @@ export default defineConfig({
           include: ['test/mta/**/*.test.ts'],
           testTimeout: 60_000,
           fileParallelism: false,
+          globalSetup: ['test/hygiene/global-setup.ts'],
         },
       },
       {

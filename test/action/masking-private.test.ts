@@ -1,8 +1,17 @@
 // Masking what is private without being a credential: the Bcc addresses (logs of a public
 // repository are public, and a transcript, a refusal or a retry line names each recipient) and
-// the host of connection-url (the issue has every part of the URL masked).
+// the host of connection-url (the issue has every part of the URL masked). The URLs carry the
+// suite's TEST_TOKEN as their password, and each refusal goes to the closing hygiene check.
 import { describe, expect, it } from 'vitest';
-import { baseInputs, readWith } from './inputs-env.js';
+import { captureErrorForHygiene, TEST_TOKEN } from '../helpers/hygiene.js';
+import { baseInputs, readWith as readRecorded, type Recorded } from './inputs-env.js';
+
+/** readWith, handing the error readSettings threw (if any) to the hygiene check. */
+async function readWith(...args: Parameters<typeof readRecorded>): Promise<Recorded> {
+  const recorded = await readRecorded(...args);
+  if (recorded.error !== undefined) captureErrorForHygiene('a readSettings error', recorded.error);
+  return recorded;
+}
 
 describe('masking Bcc addresses', () => {
   it('masks each Bcc address, as written and in lower case, and no To or Cc address', async () => {
@@ -53,7 +62,7 @@ describe('masking the host of connection-url', () => {
   const noServer = { from: 'ci@example.com', to: 'dev@example.com' };
 
   it('masks the host as written, percent-decoded and in lower case', async () => {
-    const url = 'smtp://ci:pw-123456@Relay.Internal.Example:2525';
+    const url = `smtp://ci:${TEST_TOKEN}@Relay.Internal.Example:2525`;
     const { masked, settings } = await readWith({ ...noServer, 'connection-url': url });
     expect(settings?.server?.host).toBe('Relay.Internal.Example');
     expect(settings?.serverSource).toBe('connection-url');
@@ -67,7 +76,7 @@ describe('masking the host of connection-url', () => {
   it('masks an IPv6 host without its brackets', async () => {
     const { masked, settings } = await readWith({
       ...noServer,
-      'connection-url': 'smtps://ci:pw-123456@[2001:db8::25]:465',
+      'connection-url': `smtps://ci:${TEST_TOKEN}@[2001:db8::25]:465`,
     });
     expect(settings?.server?.host).toBe('2001:db8::25');
     expect(masked).toContain('2001:db8::25');
@@ -87,7 +96,7 @@ describe('masking the host of connection-url', () => {
       ...baseInputs,
       server: 'smtp.example.com',
       username: 'u',
-      password: 'pw-123456',
+      password: TEST_TOKEN,
     });
     expect(settings?.serverSource).toBe('inputs');
     expect(masked).not.toContain('smtp.example.com');

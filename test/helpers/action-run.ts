@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureEnv, PLANTED_SECRETS, type FixtureEvent } from '../template/template-fixtures.js';
 import { parseOutputs } from './github-output.js';
+import { captureForHygiene, withoutMaskCommands } from './hygiene.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /**
@@ -92,15 +93,30 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   };
   const child = await spawnBundle(env, workspace, options.timeoutMs ?? 30_000);
   const outputsFile = await readFile(outputPath, 'utf8');
+  const summary = await readFile(summaryPath, 'utf8');
+  captureRun(child.stdout, child.stderr, outputsFile, summary);
   return {
     ...child,
     shown: showAsRunner(child.stdout, child.stderr),
     outputs: parseOutputs(outputsFile),
     outputsFile,
-    summary: await readFile(summaryPath, 'utf8'),
+    summary,
     workspace,
     runnerTemp,
   };
+}
+
+/**
+ * Hands everything the run wrote to the suite's secret check (test/helpers/hygiene.ts): the raw
+ * streams, not what `showAsRunner` leaves after masking, since a secret the action failed to
+ * keep out of its log is a leak even where the runner would hide it. The `::add-mask::` lines
+ * are the one place a secret is printed by design, and the only text left out.
+ */
+function captureRun(stdout: string, stderr: string, outputsFile: string, summary: string): void {
+  captureForHygiene('stdout of a run (::add-mask:: lines left out)', withoutMaskCommands(stdout));
+  captureForHygiene('stderr of a run', stderr);
+  captureForHygiene('GITHUB_OUTPUT file of a run', outputsFile);
+  captureForHygiene('step summary of a run', summary);
 }
 
 /** Removes every folder `runAction` created; call from afterAll. */

@@ -6,12 +6,13 @@
 
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { SMTPServerOptions } from 'smtp-server';
+import { TEST_PASSWORD } from './hygiene.js';
 import { startSmtpServer, type RunningServer } from './smtp-server.js';
 import { testTls } from './tls-fixtures.js';
 
 export const mailUser = 'ci-bot@example.com';
 /** Long and unusual enough that finding it (or its base64 forms) in a log means it leaked. */
-export const mailPassword = 'Pa55-e2e-sEcret-Xq7ZvW!';
+export const mailPassword = TEST_PASSWORD;
 
 export interface ActionServer extends RunningServer {
   /** TCP connections the server accepted. */

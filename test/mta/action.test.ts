@@ -1,34 +1,38 @@
 // The built action (dist/index.js) as the runner runs it, against Postfix: the default run
-// report over STARTTLS and AUTH on the submission port, delivered to the Maildir.
+// report over STARTTLS and AUTH on the submission port, delivered to the Maildir. runAction hands
+// each run's stdout (less its ::add-mask:: lines), stderr, outputs and summary to the closing
+// hygiene check of the mta project (test/hygiene), which looks for the MTA's password and
+// TEST_PASSWORD in them.
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
+import { cleanupActionRuns, runAction, type ActionRun } from '../helpers/action-run.js';
+import { TEST_PASSWORD, withoutMaskCommands } from '../helpers/hygiene.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { splitDelivered, waitForDelivery } from './maildir.js';
 import { mta, requireMta } from './mta-settings.js';
+import { submissionInputs } from './submission-inputs.js';
 
 afterAll(cleanupActionRuns);
 
+/** Everything a run left readable: the log without the mask lines the runner consumes, etc. */
+function readable(run: ActionRun): string {
+  return [withoutMaskCommands(run.stdout), run.stderr, run.outputsFile, run.summary].join('\n');
+}
+
+/** A run of the default report over the submission port, authenticating with `password`. */
+function reportInputs(password: string): Record<string, string> {
+  return {
+    ...submissionInputs('ci.smtp-notify.test'),
+    password,
+    status: 'success',
+    transcript: 'true',
+  };
+}
+
 describe.skipIf(mta === undefined)('the action against Postfix', () => {
   it('delivers the default run report over STARTTLS + AUTH to the Maildir', async () => {
-    const { host, ports, user, password, ca, maildir } = requireMta();
-    const run = await runAction({
-      event: 'push',
-      inputs: {
-        server: host,
-        port: String(ports.submission),
-        tls: 'starttls',
-        'tls-ca': ca,
-        'tls-servername': 'mail.smtp-notify.test',
-        username: user,
-        password,
-        'ehlo-name': 'ci.smtp-notify.test',
-        from: `CI <${user}>`,
-        to: 'inbox@smtp-notify.test',
-        status: 'success',
-        transcript: 'true',
-      },
-    });
+    const { password, maildir } = requireMta();
+    const run = await runAction({ event: 'push', inputs: reportInputs(password) });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs.result).toBe('sent');
     // Postfix answers the final dot with its queue id.
@@ -47,10 +51,17 @@ describe.skipIf(mta === undefined)('the action against Postfix', () => {
 
     expect(run.summary).toContain(run.outputs.response);
     expect(run.stdout).toMatch(/S: 250[- ]AUTH /);
-    const visible = run.stdout
-      .split('\n')
-      .filter((line) => !line.startsWith('::add-mask::'))
-      .join('\n');
-    assertNoSecrets([visible, run.stderr, run.outputsFile, run.summary].join('\n'), [password]);
+    assertNoSecrets(readable(run), [password]);
+  });
+
+  it('fails on a wrong password with a 535 in its log, and no password in anything it left', async () => {
+    const { password } = requireMta();
+    const run = await runAction({ event: 'push', inputs: reportInputs(TEST_PASSWORD) });
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    // The transcript is there (and printed on failure), so a leak in it would be seen.
+    expect(run.stdout).toMatch(/S: 535 5\.7\.8 /);
+    expect(run.stdout).toMatch(/C: AUTH /);
+    assertNoSecrets(readable(run), [TEST_PASSWORD, password]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sendMail, SmtpAuthError, SmtpError } from '../../src/smtp/index.js';
+import { captureErrorForHygiene, captureForHygiene, TEST_PASSWORD } from '../helpers/hygiene.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { createToken, splitDelivered, waitForDelivery, wasDelivered } from './maildir.js';
 import {
@@ -13,6 +14,14 @@ import {
 import { mta, requireMta } from './mta-settings.js';
 
 // Postfix (smtpd_sasl_type = dovecot) with Dovecot 2.3 behind it; see test/mta/setup.sh.
+// The MTA's own password is the test password here: the closing hygiene check of the mta project
+// (test/hygiene) looks for it, and for TEST_PASSWORD, in every transcript and error captured.
+
+/** A transcript as a log would show it, handed to the hygiene check. */
+function captureTranscript(result: { transcript: unknown; warnings: unknown }): void {
+  const shown = JSON.stringify({ transcript: result.transcript, warnings: result.warnings });
+  captureForHygiene('transcript and warnings of a send to Postfix', shown);
+}
 
 describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => {
   const tlsOptions = () => ({ ca: requireMta().ca, servername: 'localhost' });
@@ -46,6 +55,7 @@ describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => 
       expect(result.reply.code).toBe(250);
       expect(result.accepted.map((entry) => entry.address)).toEqual(['inbox@smtp-notify.test']);
       expect(result.rejected).toEqual([]);
+      captureTranscript(result);
       assertNoSecrets(JSON.stringify(result.transcript), secretsOf(user, password));
       assertNoSecrets(JSON.stringify(result.warnings), secretsOf(user, password));
       // The AUTH line is in the transcript, and only after the TLS handshake (RFC 3207 4.2).
@@ -75,6 +85,7 @@ describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => 
     expect(result.tls?.protocol).toMatch(/^TLSv1\.[23]$/);
     expect(result.authMechanism).toBe('SCRAM-SHA-256');
     expect(result.transcript.some((entry) => /^STARTTLS$/i.test(entry.text))).toBe(false);
+    captureTranscript(result);
     assertNoSecrets(JSON.stringify(result.transcript), secretsOf(user, password));
     await waitForDelivery(maildir, 'inbox', token);
   });
@@ -83,7 +94,8 @@ describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => 
     'a wrong password with %s fails with SmtpAuthError 535 and leaks no password',
     async (mechanism) => {
       const { ports, user, password, maildir } = requireMta();
-      const wrongPassword = 'wr0ng-Pässword?';
+      // Holds TEST_PASSWORD, so the hygiene check finds any form of it; non-ASCII like the real one.
+      const wrongPassword = `${TEST_PASSWORD}-Pässword?`;
       const token = createToken();
       const error = await catchSendError(
         mtaOptions(token, {
@@ -99,6 +111,7 @@ describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => 
       expect(authError.code).toBe(535);
       expect(authError.enhancedCode).toBe('5.7.8');
       expect(authError.phase).toBe('auth');
+      captureErrorForHygiene(`a ${mechanism} failure at Postfix`, error);
       const evidence = describeError(error);
       assertNoSecrets(evidence, [...secretsOf(user, wrongPassword), ...secretsOf(user, password)]);
       expect(await wasDelivered(maildir, 'inbox', token)).toBe(false);
@@ -118,6 +131,7 @@ describe.skipIf(mta === undefined)('AUTH against Postfix + Dovecot SASL', () => 
     expect(error).toBeInstanceOf(SmtpError);
     expect((error as SmtpError).phase).toBe('auth');
     expect((error as SmtpError).message).toMatch(/XOAUTH2/);
+    captureErrorForHygiene('an XOAUTH2 refusal at Postfix', error);
     assertNoSecrets(describeError(error), secretsOf(user, password));
   });
 });
