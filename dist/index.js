@@ -15869,7 +15869,7 @@ var notifyEvents = ["SUCCESS", "FAILURE", "DELAY"];
 var dsnReturns = ["FULL", "HDRS"];
 var bodyTypes = ["7BIT", "8BITMIME"];
 var MAX_COMMAND_LENGTH = 512;
-var MAX_AUTH_LINE_LENGTH = 12288;
+var MAX_SASL_RESPONSE_LENGTH = 12288;
 var FORBIDDEN2 = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/u;
 var utf84 = new TextEncoder();
 function checkText(value, what) {
@@ -15913,12 +15913,11 @@ function formatCommand(verb, ...args) {
     throw new SmtpInputError(`The SMTP command verb ${quoteValue2(verb)} is not a word.`);
   }
   args.forEach((arg, index) => checkText(arg, `Argument ${index + 1} of ${verb}`));
-  const limit = verb.toUpperCase() === "AUTH" ? MAX_AUTH_LINE_LENGTH : MAX_COMMAND_LENGTH;
-  return encodeLine([verb, ...args].join(" "), limit, `The ${verb} command`);
+  return encodeLine([verb, ...args].join(" "), MAX_COMMAND_LENGTH, `The ${verb} command`);
 }
 function formatSaslResponse(response) {
   checkText(response, "The SASL response");
-  return encodeLine(response, MAX_AUTH_LINE_LENGTH, "The SASL response");
+  return encodeLine(response, MAX_SASL_RESPONSE_LENGTH, "The SASL response");
 }
 function encodeXtext(value) {
   let encoded = "";
@@ -16898,12 +16897,7 @@ function createAuthChannel(io, leading) {
   };
 }
 async function authenticateLeading(io, auth, group) {
-  const leading = {
-    bytes: Buffer.concat(group.map((command) => command.bytes)),
-    lines: group.map((command) => ({ text: command.line })),
-    challenged: false,
-    sent: false
-  };
+  const leading = { ...group, challenged: false, sent: false };
   try {
     await authenticate(createAuthChannel(io, leading), auth.mechanism, { secrets: auth.secrets });
   } catch (error2) {
@@ -16916,7 +16910,7 @@ async function authenticateLeading(io, auth, group) {
 async function readLastReply(io, group) {
   try {
     let last;
-    for (const command of group) last = await io.read("auth", command.line);
+    for (const line of group.lines) last = await io.read("auth", line.text);
     return last;
   } catch {
     return void 0;
@@ -17453,10 +17447,6 @@ async function upgradeSocket(plain, target, signal) {
 // src/smtp/socket-write.ts
 var blockSize = 64 * 1024;
 async function writeWithBackpressure(socket, bytes, timeoutMs, errors) {
-  if (bytes.length <= blockSize) {
-    if (!socket.write(bytes)) await drained(socket, timeoutMs, errors);
-    return;
-  }
   for (let start = 0; start < bytes.length; start += blockSize) {
     if (socket.destroyed) throw errors.onClose();
     const block = bytes.subarray(start, start + blockSize);
@@ -17686,19 +17676,19 @@ var SmtpConnection = class _SmtpConnection {
 
 // src/smtp/session.ts
 var SmtpSession = class _SmtpSession {
-  constructor(connection, options, settings) {
-    this.settings = settings;
-    this.#connection = connection;
-    this.#options = options;
-  }
-  settings;
   #connection;
   #options;
   #capabilities = HELO_CAPABILITIES;
   #authMechanism;
+  #pipelineAuth;
   #deferredAuth;
   /** QUIT went out with the final dot (RFC 2920 3.1); only its reply is still owed. */
   #quitSent = false;
+  constructor(connection, options, settings) {
+    this.#connection = connection;
+    this.#options = options;
+    this.#pipelineAuth = settings.pipelineAuth === true;
+  }
   /**
    * Connects, waits for the greeting, says EHLO, upgrades with STARTTLS and authenticates (with
    * `pipelineAuth`, a PLAIN AUTH may instead be readied to lead the first envelope group).
@@ -17749,15 +17739,15 @@ var SmtpSession = class _SmtpSession {
    * and a refusal throws once the group's replies are out of the way.
    */
   async writeGroup(group, phase) {
+    const bytes = Buffer.concat(group.map((command) => command.bytes));
+    const lines = group.map((command) => ({ text: command.line }));
     const auth = this.#deferredAuth;
     this.#deferredAuth = void 0;
     if (auth !== void 0) {
-      await authenticateLeading(this.#authIo(), auth, group);
+      await authenticateLeading(this.#authIo(), auth, { bytes, lines });
       this.#authMechanism = auth.name;
       return;
     }
-    const bytes = Buffer.concat(group.map((command) => command.bytes));
-    const lines = group.map((command) => ({ text: command.line }));
     await this.#connection.write(bytes, lines, { phase, command: group[0]?.line ?? "" });
   }
   #authIo() {
@@ -17851,8 +17841,7 @@ var SmtpSession = class _SmtpSession {
     const secrets = secretFormsOf(credentials);
     for (const secret of secrets) transcript.addSecret(secret);
     const mechanism = createMechanism(name, credentials);
-    const canLead = canLeadGroup(name, mechanism, this.#capabilities.pipelining);
-    if (this.settings.pipelineAuth === true && canLead) {
+    if (this.#pipelineAuth && canLeadGroup(name, mechanism, this.#capabilities.pipelining)) {
       this.#deferredAuth = { name, mechanism, secrets };
       return;
     }
@@ -18000,9 +17989,7 @@ async function endEmptyTransaction(session, replies, more) {
     session.destroy();
   } else if (replies.data?.code === 354) {
     const quit = !more && session.capabilities.pipelining;
-    const bytes = quit ? Buffer.concat([dotLine, quitCommand()]) : dotLine;
-    const lines = quit ? [{ text: "." }, { text: "QUIT" }] : [{ text: "." }];
-    if (quit) session.noteQuitSent();
+    const { bytes, lines } = dotWithRiders(session, dotLine, { quit });
     await session.connection.write(bytes, lines, { phase: "data", command: "." });
     await session.read("data", ".");
   } else if (replies.mail.code < 400 && more) {
@@ -18017,9 +18004,7 @@ async function sendMessage(session, message, after, transcript) {
   await refuseUnaskedReply(session, context.phase, context.command);
   await session.connection.write(content, [], context);
   await refuseUnaskedReply(session, context.phase, context.command);
-  const riders = ridersOf(session, after);
-  const tail = Buffer.concat([encoder.end(), ...riders.map((command) => command.bytes)]);
-  const lines = [{ text: "." }, ...riders.map((command) => ({ text: command.line }))];
+  const { bytes: tail, lines } = dotWithRiders(session, encoder.end(), after);
   const dot = { phase: "message", command: "the end of the message (.)" };
   const dotHandedOver = session.connection.isOpen;
   try {
@@ -18037,11 +18022,16 @@ async function sendMessage(session, message, after, transcript) {
     throw error2;
   }
 }
-function ridersOf(session, after) {
-  if ("envelope" in after) return groupOf(after.envelope);
-  if (!after.quit) return [];
-  session.noteQuitSent();
-  return [commandOf(quitCommand(), "QUIT")];
+function dotWithRiders(session, end, after) {
+  let riders = [];
+  if ("envelope" in after) {
+    riders = groupOf(after.envelope);
+  } else if (after.quit) {
+    session.noteQuitSent();
+    riders = [commandOf(quitCommand(), "QUIT")];
+  }
+  const bytes = Buffer.concat([end, ...riders.map((command) => command.bytes)]);
+  return { bytes, lines: [{ text: "." }, ...riders.map((command) => ({ text: command.line }))] };
 }
 async function refuseUnaskedReply(session, phase, command) {
   const unread = session.connection.unread;

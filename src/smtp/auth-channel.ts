@@ -12,12 +12,12 @@ import type { Reply } from './reply.js';
 import type { TranscriptLine } from './transcript.js';
 
 /**
- * RFC 4954 4: AUTH must end a pipelined group, "except when the AUTH command contains an initial
+ * RFC 4954 4: AUTH must end a pipelined group, except when "the AUTH command contains an initial
  * response for a SASL mechanism that allows the client to send data first, the SASL mechanism
  * is known to complete in one round-trip, and a security layer is not negotiated", naming PLAIN.
  * XOAUTH2 does not qualify: it answers a failure with a challenge, a second round trip.
  */
-export const ONE_ROUND_TRIP_MECHANISMS: ReadonlySet<AuthMechanismName> = new Set(['PLAIN']);
+const ONE_ROUND_TRIP_MECHANISMS: ReadonlySet<AuthMechanismName> = new Set(['PLAIN']);
 
 /**
  * Whether an AUTH may lead a pipelined group: the server pipelines, the mechanism completes in
@@ -48,16 +48,14 @@ export interface DeferredAuth {
   secrets: readonly string[];
 }
 
-/** A command of a pipelined group: its bytes and its transcript line. */
-interface GroupCommand {
+/** A pipelined group as written: its bytes and a transcript line per command. */
+interface WrittenGroup {
   bytes: Uint8Array;
-  line: string;
+  lines: TranscriptLine[];
 }
 
 /** Commands that ride in the same write as a one-round-trip AUTH command. */
-interface LeadingGroup {
-  bytes: Uint8Array;
-  lines: TranscriptLine[];
+interface LeadingGroup extends WrittenGroup {
   /** Set when the server answered that AUTH with a challenge after all. */
   challenged: boolean;
   /** Set once the AUTH line and the group were handed to the connection. */
@@ -111,18 +109,13 @@ export function createAuthChannel(io: AuthIo, leading?: LeadingGroup): AuthChann
 export async function authenticateLeading(
   io: AuthIo,
   auth: DeferredAuth,
-  group: readonly GroupCommand[],
+  group: WrittenGroup,
 ): Promise<void> {
-  const leading: LeadingGroup = {
-    bytes: Buffer.concat(group.map((command) => command.bytes)),
-    lines: group.map((command) => ({ text: command.line })),
-    challenged: false,
-    sent: false,
-  };
+  const leading: LeadingGroup = { ...group, challenged: false, sent: false };
   try {
     await authenticate(createAuthChannel(io, leading), auth.mechanism, { secrets: auth.secrets });
   } catch (error) {
-    // Refused before anything went out (an AUTH line too long): no reply is owed, still in step.
+    // Failed before anything went out (the AUTH line could not be formatted): no reply is owed.
     if (!leading.sent) throw error;
     const last = leading.challenged ? undefined : await readLastReply(io, group);
     if (last === undefined || last.code === 354) io.destroy();
@@ -131,13 +124,10 @@ export async function authenticateLeading(
 }
 
 /** Reads the replies to `group` and returns the last; undefined when a read failed. */
-async function readLastReply(
-  io: AuthIo,
-  group: readonly GroupCommand[],
-): Promise<Reply | undefined> {
+async function readLastReply(io: AuthIo, group: WrittenGroup): Promise<Reply | undefined> {
   try {
     let last: Reply | undefined;
-    for (const command of group) last = await io.read('auth', command.line);
+    for (const line of group.lines) last = await io.read('auth', line.text);
     return last;
   } catch {
     return undefined;

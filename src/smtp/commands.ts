@@ -32,10 +32,10 @@ export interface RcptParameters {
 export const MAX_COMMAND_LENGTH = 512;
 /**
  * RFC 4954 4: a SASL response on a line of its own may reach 12288 octets. The AUTH command
- * itself keeps the 512 of other commands; `authenticate` moves a longer initial response off it
- * (`fitsAuthCommand`), so for AUTH this limit is only the last guard.
+ * itself keeps the 512 of every command; `authenticate` moves a longer initial response off it
+ * (`fitsAuthCommand`).
  */
-export const MAX_AUTH_LINE_LENGTH = 12288;
+export const MAX_SASL_RESPONSE_LENGTH = 12288;
 
 // C0 controls (CR, LF, NUL, TAB...), DEL, C1 controls (NEL among them), the Unicode line and
 // paragraph separators, and lone surrogates (which UTF-8 encoding would silently replace):
@@ -97,7 +97,7 @@ function encodeLine(line: string, maxLength: number, what: string): Uint8Array {
 
 /**
  * The one place a command line is built: `verb arg1 arg2...` as UTF-8 with CRLF. Refuses
- * control characters in any part and lines over 512 octets (12288 for AUTH, RFC 4954 4).
+ * control characters in any part and lines over 512 octets (AUTH too: RFC 4954 4).
  */
 export function formatCommand(verb: string, ...args: string[]): Uint8Array {
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(verb)) {
@@ -105,8 +105,7 @@ export function formatCommand(verb: string, ...args: string[]): Uint8Array {
     throw new SmtpInputError(`The SMTP command verb ${quoteValue(verb)} is not a word.`);
   }
   args.forEach((arg, index) => checkText(arg, `Argument ${index + 1} of ${verb}`));
-  const limit = verb.toUpperCase() === 'AUTH' ? MAX_AUTH_LINE_LENGTH : MAX_COMMAND_LENGTH;
-  return encodeLine([verb, ...args].join(' '), limit, `The ${verb} command`);
+  return encodeLine([verb, ...args].join(' '), MAX_COMMAND_LENGTH, `The ${verb} command`);
 }
 
 /**
@@ -115,7 +114,7 @@ export function formatCommand(verb: string, ...args: string[]): Uint8Array {
  */
 export function formatSaslResponse(response: string): Uint8Array {
   checkText(response, 'The SASL response');
-  return encodeLine(response, MAX_AUTH_LINE_LENGTH, 'The SASL response');
+  return encodeLine(response, MAX_SASL_RESPONSE_LENGTH, 'The SASL response');
 }
 
 /**

@@ -51,6 +51,7 @@ export class SmtpSession {
   readonly #options: CheckedConnection;
   #capabilities: Capabilities = HELO_CAPABILITIES;
   #authMechanism: AuthMechanismName | undefined;
+  readonly #pipelineAuth: boolean;
   #deferredAuth: DeferredAuth | undefined;
   /** QUIT went out with the final dot (RFC 2920 3.1); only its reply is still owed. */
   #quitSent = false;
@@ -58,10 +59,11 @@ export class SmtpSession {
   private constructor(
     connection: SmtpConnection,
     options: CheckedConnection,
-    private readonly settings: SessionSettings,
+    settings: SessionSettings,
   ) {
     this.#connection = connection;
     this.#options = options;
+    this.#pipelineAuth = settings.pipelineAuth === true;
   }
 
   /**
@@ -129,15 +131,15 @@ export class SmtpSession {
    * and a refusal throws once the group's replies are out of the way.
    */
   async writeGroup(group: readonly Command[], phase: SmtpPhase): Promise<void> {
+    const bytes = Buffer.concat(group.map((command) => command.bytes));
+    const lines = group.map((command) => ({ text: command.line }));
     const auth = this.#deferredAuth;
     this.#deferredAuth = undefined;
     if (auth !== undefined) {
-      await authenticateLeading(this.#authIo(), auth, group);
+      await authenticateLeading(this.#authIo(), auth, { bytes, lines });
       this.#authMechanism = auth.name;
       return;
     }
-    const bytes = Buffer.concat(group.map((command) => command.bytes));
-    const lines = group.map((command) => ({ text: command.line }));
     await this.#connection.write(bytes, lines, { phase, command: group[0]?.line ?? '' });
   }
 
@@ -245,8 +247,7 @@ export class SmtpSession {
     const secrets = secretFormsOf(credentials);
     for (const secret of secrets) transcript.addSecret(secret);
     const mechanism = createMechanism(name, credentials);
-    const canLead = canLeadGroup(name, mechanism, this.#capabilities.pipelining);
-    if (this.settings.pipelineAuth === true && canLead) {
+    if (this.#pipelineAuth && canLeadGroup(name, mechanism, this.#capabilities.pipelining)) {
       // Saves the round trip AUTH would take alone: it leads the first envelope group.
       this.#deferredAuth = { name, mechanism, secrets };
       return;

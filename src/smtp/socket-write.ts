@@ -25,10 +25,6 @@ export async function writeWithBackpressure(
   timeoutMs: number,
   errors: WriteErrors,
 ): Promise<void> {
-  if (bytes.length <= blockSize) {
-    if (!socket.write(bytes)) await drained(socket, timeoutMs, errors);
-    return;
-  }
   for (let start = 0; start < bytes.length; start += blockSize) {
     if (socket.destroyed) throw errors.onClose();
     const block = bytes.subarray(start, start + blockSize);

@@ -25,7 +25,7 @@ import type { Reply } from './reply.js';
 import { formatReply } from './reply-text.js';
 import type { CheckedSend } from './send-options.js';
 import { commandOf, type Command, type SmtpSession } from './session.js';
-import type { Transcript } from './transcript.js';
+import type { Transcript, TranscriptLine } from './transcript.js';
 
 /** What every transaction of one send shares. */
 export interface TransactionContext {
@@ -144,9 +144,7 @@ async function endEmptyTransaction(
     session.destroy();
   } else if (replies.data?.code === 354) {
     const quit = !more && session.capabilities.pipelining;
-    const bytes = quit ? Buffer.concat([dotLine, quitCommand()]) : dotLine;
-    const lines = quit ? [{ text: '.' }, { text: 'QUIT' }] : [{ text: '.' }];
-    if (quit) session.noteQuitSent();
+    const { bytes, lines } = dotWithRiders(session, dotLine, { quit });
     await session.connection.write(bytes, lines, { phase: 'data', command: '.' });
     await session.read('data', '.');
   } else if (replies.mail.code < 400 && more) {
@@ -173,9 +171,7 @@ async function sendMessage(
   await session.connection.write(content, [], context);
   // Outside the try below: until the dot is written, nothing can have been delivered.
   await refuseUnaskedReply(session, context.phase, context.command);
-  const riders = ridersOf(session, after);
-  const tail = Buffer.concat([encoder.end(), ...riders.map((command) => command.bytes)]);
-  const lines = [{ text: '.' }, ...riders.map((command) => ({ text: command.line }))];
+  const { bytes: tail, lines } = dotWithRiders(session, encoder.end(), after);
   const dot = { phase: 'message', command: 'the end of the message (.)' } as const;
   // Read just before the write, which hands the bytes over before it first waits: a connection
   // already closed here never got the dot, so nothing can have been delivered.
@@ -198,12 +194,24 @@ async function sendMessage(
   }
 }
 
-/** The commands that go out in the dot's write; QUIT's reply is then left for `session.quit`. */
-function ridersOf(session: SmtpSession, after: AfterDot): Command[] {
-  if ('envelope' in after) return groupOf(after.envelope);
-  if (!after.quit) return [];
-  session.noteQuitSent();
-  return [commandOf(quitCommand(), 'QUIT')];
+/**
+ * The final dot (`end`) and the commands that go out in its write, with their transcript
+ * lines; QUIT's reply is then left for `session.quit`.
+ */
+function dotWithRiders(
+  session: SmtpSession,
+  end: Uint8Array,
+  after: AfterDot,
+): { bytes: Uint8Array; lines: TranscriptLine[] } {
+  let riders: Command[] = [];
+  if ('envelope' in after) {
+    riders = groupOf(after.envelope);
+  } else if (after.quit) {
+    session.noteQuitSent();
+    riders = [commandOf(quitCommand(), 'QUIT')];
+  }
+  const bytes = Buffer.concat([end, ...riders.map((command) => command.bytes)]);
+  return { bytes, lines: [{ text: '.' }, ...riders.map((command) => ({ text: command.line }))] };
 }
 
 /**

@@ -4,7 +4,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SmtpError, SmtpProtocolError } from '../../src/smtp/errors.js';
-import { ReplyQueue } from '../../src/smtp/reply-queue.js';
 import { formatReply } from '../../src/smtp/reply-text.js';
 import {
   DEFAULT_REPLY_LIMITS,
@@ -12,12 +11,10 @@ import {
   ReplyParser,
   type Reply,
 } from '../../src/smtp/reply.js';
-import { bytesOf, cutPoints, splitAt, useErrorCapture } from './arbitraries.js';
+import { UNPRINTABLE, bytesOf, cutPoints, splitAt, useErrorCapture } from './arbitraries.js';
+import { recordingQueue } from '../helpers/recording-queue.js';
 
 const capture = useErrorCapture('fuzz-reply: parser and queue errors');
-
-// eslint-disable-next-line no-control-regex -- the point is to find controls
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 interface Outcome {
   replies: Reply[];
@@ -214,18 +211,6 @@ describe('ReplyParser: bounded memory', () => {
     );
   });
 });
-
-/** A queue whose hooks record what it reports. */
-function recordingQueue(): { queue: ReplyQueue; seen: Reply[]; failures: unknown[] } {
-  const seen: Reply[] = [];
-  const failures: unknown[] = [];
-  const queue = new ReplyQueue({
-    onReply: (reply) => seen.push(reply),
-    onFailure: (cause) => failures.push(cause),
-    describe: () => ({ endpoint: '127.0.0.1:25', port: 25, mode: 'none' }),
-  });
-  return { queue, seen, failures };
-}
 
 describe('ReplyQueue on arbitrary bytes', () => {
   it('never throws from push; every read ends in a reply or a typed SmtpError (property, 200 runs)', async () => {

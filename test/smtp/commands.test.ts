@@ -83,9 +83,9 @@ describe('formatCommand', () => {
     expect(() => formatCommand('MAIL', 'é'.repeat(253))).toThrow(/513 octets/);
   });
 
-  it('lets an AUTH line reach 12288 octets (RFC 4954 4)', () => {
-    expect(formatCommand('AUTH', 'XOAUTH2', 'A'.repeat(12273))).toHaveLength(12288);
-    expect(() => formatCommand('AUTH', 'XOAUTH2', 'A'.repeat(12274))).toThrow(/limit is 12288/);
+  it('keeps an AUTH line within 512 octets like any command (RFC 4954 4)', () => {
+    expect(formatCommand('AUTH', 'XOAUTH2', 'A'.repeat(497))).toHaveLength(512);
+    expect(() => formatCommand('AUTH', 'XOAUTH2', 'A'.repeat(498))).toThrow(/limit is 512/);
   });
 });
 
@@ -100,6 +100,11 @@ describe('formatSaslResponse', () => {
 
   it.each(['abc\r\nQUIT', 'abc\n', '\u0000'])('refuses %j', (response) => {
     expect(() => formatSaslResponse(response)).toThrow(SmtpInputError);
+  });
+
+  it('lets a response on its own line reach 12288 octets (RFC 4954 4)', () => {
+    expect(formatSaslResponse('A'.repeat(12286))).toHaveLength(12288);
+    expect(() => formatSaslResponse('A'.repeat(12287))).toThrow(/limit is 12288/);
   });
 });
 

@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { SmtpAuthError, sendMail, verifyConnection } from '../../src/smtp/index.js';
 import { startFlightRecorder, type FlightRecorder } from '../helpers/flight-recorder.js';
-import { TEST_PASSWORD, TEST_USERNAME, captureForHygiene } from '../helpers/hygiene.js';
+import { TEST_PASSWORD, TEST_USERNAME } from '../helpers/hygiene.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { localServer, sendOptions, useCleanups } from '../helpers/send-fixtures.js';
 import { startSmtpServer, type RunningServer } from '../helpers/smtp-server.js';
+import { captureFailure, flightVerbs } from './pipelining-fixtures.js';
 
 const defer = useCleanups();
 const auth = { username: TEST_USERNAME, password: TEST_PASSWORD };
@@ -35,17 +36,11 @@ async function authServer(
 
 /** The command verbs of each client flight, e.g. ['EHLO', 'AUTH MAIL RCPT RCPT DATA', ...]. */
 function verbsOf(proxy: FlightRecorder): string[] {
-  return proxy.clientFlights().map((flight) =>
-    flight
-      .split('\r\n')
-      .filter((line) => /^(EHLO|AUTH|MAIL|RCPT|DATA|QUIT|RSET|\.$)/.test(line))
-      .map((line) => (line === '.' ? '.' : (line.split(/[ :]/)[0] ?? '')))
-      .join(' '),
-  );
+  return proxy.clientFlights().map((flight) => flightVerbs(flight).join(' '));
 }
 
 function capture(error: unknown): void {
-  captureForHygiene('pipelined AUTH error', `${String(error)}\n${(error as Error).message}`);
+  captureFailure('pipelined AUTH error', error);
 }
 
 describe('AUTH PLAIN in the envelope group (RFC 4954 4, RFC 2920 3.1)', () => {

@@ -9,24 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { SmtpReplyError, sendMail } from '../../src/smtp/index.js';
 import { startFaultServer, type Fault, type FaultServer } from '../helpers/fault-server.js';
 import { startFlightRecorder } from '../helpers/flight-recorder.js';
-import { TEST_PASSWORD, TEST_USERNAME, captureForHygiene } from '../helpers/hygiene.js';
+import { TEST_PASSWORD, TEST_USERNAME } from '../helpers/hygiene.js';
 import { sendFailure, sendOptions, useCleanups } from '../helpers/send-fixtures.js';
 import { refusal, startSmtpServer } from '../helpers/smtp-server.js';
+import { addresses, captureFailure, flightVerbs, limitedServer } from './pipelining-fixtures.js';
 
 const defer = useCleanups();
 
-function addresses(count: number): string[] {
-  return Array.from({ length: count }, (_, index) => `r${index + 1}@example.com`);
-}
-
 /** The verbs of each client flight, RCPTs counted: e.g. 'MAIL RCPT*100 DATA', '. QUIT'. */
 function shapeOf(flight: string): string {
-  const verbs = flight
-    .split('\r\n')
-    .filter((line) => /^(EHLO|AUTH|MAIL|RCPT|DATA|QUIT|RSET|\.$)/.test(line))
-    .map((line) => (line === '.' ? '.' : (line.split(/[ :]/)[0] ?? '')));
   const shape: string[] = [];
-  for (const verb of verbs) {
+  for (const verb of flightVerbs(flight)) {
     const last = shape.at(-1) ?? '';
     if (verb !== 'RCPT') shape.push(verb);
     else if (!last.startsWith('RCPT')) shape.push('RCPT*1');
@@ -35,28 +28,9 @@ function shapeOf(flight: string): string {
   return shape.join(' ');
 }
 
-/** smtp-server (PLAIN over loopback) that answers 452 to every RCPT after the `limit`th. */
-async function limitedServer(limit: number) {
-  const running = defer(
-    await startSmtpServer({
-      allowInsecureAuth: true,
-      authMethods: ['PLAIN'],
-      onAuth: (login, _session, callback) =>
-        login.password === TEST_PASSWORD
-          ? callback(null, { user: login.username })
-          : callback(new Error('Invalid username or password')),
-      onRcptTo: (_address, session, callback) =>
-        session.envelope.rcptTo.length >= limit
-          ? callback(refusal(452, '4.5.3 Too many recipients'))
-          : callback(),
-    }),
-  );
-  return { running, proxy: defer(await startFlightRecorder(running.port)) };
-}
-
 describe('the next envelope rides with the final dot (RFC 2920 3.1)', () => {
   it('1,000 recipients at 100 per transaction: 12 flights, everyone reached once', async () => {
-    const { running, proxy } = await limitedServer(100);
+    const { running, proxy } = await limitedServer(defer, 100);
     const to = addresses(1000);
     const result = await sendMail(
       sendOptions(proxy.port, { envelope: { from: 'ci@example.com', to } }),
@@ -78,7 +52,7 @@ describe('the next envelope rides with the final dot (RFC 2920 3.1)', () => {
   });
 
   it('with AUTH PLAIN leading the first envelope: 5 flights for 250 recipients', async () => {
-    const { running, proxy } = await limitedServer(100);
+    const { running, proxy } = await limitedServer(defer, 100);
     const to = addresses(250);
     const auth = { username: TEST_USERNAME, password: TEST_PASSWORD };
     const result = await sendMail(
@@ -131,7 +105,7 @@ const deferSecond: Fault = {
 };
 
 function capture(error: unknown): void {
-  captureForHygiene('pipelined transactions', `${String(error)}\n${(error as Error).message}`);
+  captureFailure('pipelined transactions', error);
 }
 
 describe('a refused dot with the next envelope already sent', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SmtpAuthError, SmtpReplyError, SmtpTimeoutError } from '../../src/smtp/index.js';
 import { startFaultServer, type Fault, type FaultServerOptions } from '../helpers/fault-server.js';
-import { TEST_PASSWORD, TEST_USERNAME, captureForHygiene } from '../helpers/hygiene.js';
+import { TEST_PASSWORD, TEST_USERNAME } from '../helpers/hygiene.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import {
   pipelinedEnvelope,
@@ -15,6 +15,7 @@ import {
   useCleanups,
 } from '../helpers/send-fixtures.js';
 import { sendMail } from '../../src/smtp/index.js';
+import { captureFailure } from './pipelining-fixtures.js';
 
 const defer = useCleanups();
 const auth = { username: TEST_USERNAME, password: TEST_PASSWORD };
@@ -24,9 +25,7 @@ async function faultServer(options: FaultServerOptions) {
 }
 
 function capture(error: unknown): void {
-  captureForHygiene('pipelining review', `${String(error)}\n${(error as Error).message}`);
-  const transcript = (error as { transcript?: readonly { text: string }[] }).transcript ?? [];
-  captureForHygiene('pipelining review transcript', transcript.map((e) => e.text).join('\n'));
+  captureFailure('pipelining review', error);
 }
 
 describe('the lone dot after an empty pipelined transaction (RFC 2920 3.1)', () => {

@@ -10,7 +10,7 @@ import {
   verifyConnection,
 } from '../../src/smtp/index.js';
 import { startFaultServer, type FaultServerOptions } from '../helpers/fault-server.js';
-import { TEST_PASSWORD, TEST_USERNAME, captureForHygiene } from '../helpers/hygiene.js';
+import { TEST_PASSWORD, TEST_USERNAME } from '../helpers/hygiene.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import {
   localServer,
@@ -22,6 +22,7 @@ import {
 } from '../helpers/send-fixtures.js';
 import { refusal, startSmtpServer } from '../helpers/smtp-server.js';
 import { startFlightRecorder } from '../helpers/flight-recorder.js';
+import { addresses, captureFailure } from './pipelining-fixtures.js';
 
 const defer = useCleanups();
 const wrongAuth = { username: TEST_USERNAME, password: `${TEST_PASSWORD}-but-wrong` };
@@ -31,9 +32,7 @@ async function faultServer(options: FaultServerOptions) {
 }
 
 function capture(error: unknown): void {
-  captureForHygiene('polite endings', `${String(error)}\n${(error as Error).message}`);
-  const transcript = (error as { transcript?: readonly { text: string }[] }).transcript ?? [];
-  captureForHygiene('polite endings transcript', transcript.map((e) => e.text).join('\n'));
+  captureFailure('polite endings', error);
 }
 
 describe('a refused AUTH (RFC 4954 6) ends with QUIT (RFC 5321 4.1.1.10)', () => {
@@ -120,6 +119,7 @@ describe('every recipient refused: QUIT ends the transaction, no RSET first', ()
     capture(error);
     expect(error).toBeInstanceOf(SmtpRecipientsError);
     expect(server.connections[0]?.failures).toEqual([]);
+    expect(server.connections[0]?.text()).not.toContain('body line');
     expect(recorder.clientFlights().at(-1)).toBe('.\r\nQUIT\r\n');
   });
 
@@ -139,7 +139,7 @@ describe('every recipient refused: QUIT ends the transaction, no RSET first', ()
       }),
     );
     const recorder = defer(await startFlightRecorder(running.port));
-    const to = Array.from({ length: 202 }, (_, index) => `r${index + 1}@example.com`);
+    const to = addresses(202);
     const result = await sendMail({
       ...localServer(recorder.port),
       envelope: { from: 'ci@example.com', to },

@@ -4,28 +4,10 @@
 // deferred RCPT is sent once instead of again in every later transaction.
 import { describe, expect, it } from 'vitest';
 import { sendMail } from '../../src/smtp/index.js';
-import { startFlightRecorder } from '../helpers/flight-recorder.js';
 import { sendOptions, useCleanups } from '../helpers/send-fixtures.js';
-import { refusal, startSmtpServer } from '../helpers/smtp-server.js';
+import { addresses, limitedServer } from './pipelining-fixtures.js';
 
 const defer = useCleanups();
-
-/** smtp-server that answers 452 to every RCPT after the `limit`th of a transaction. */
-async function limitedServer(limit: number) {
-  const running = defer(
-    await startSmtpServer({
-      onRcptTo: (_address, session, callback) =>
-        session.envelope.rcptTo.length >= limit
-          ? callback(refusal(452, '4.5.3 Too many recipients'))
-          : callback(),
-    }),
-  );
-  return { running, proxy: defer(await startFlightRecorder(running.port)) };
-}
-
-function addresses(count: number): string[] {
-  return Array.from({ length: count }, (_, index) => `r${index + 1}@example.com`);
-}
 
 function rcptLines(flights: readonly string[]): number {
   return flights
@@ -36,7 +18,7 @@ function rcptLines(flights: readonly string[]): number {
 
 describe('recipients over the server limit (RFC 5321 4.5.3.1.8, 4.5.3.1.10)', () => {
   it('after a 452 sends the rest in chunks of the limit: everyone reached once', async () => {
-    const { running, proxy } = await limitedServer(100);
+    const { running, proxy } = await limitedServer(defer, 100);
     const to = addresses(250);
     const result = await sendMail(
       sendOptions(proxy.port, { envelope: { from: 'ci@example.com', to } }),
@@ -53,7 +35,7 @@ describe('recipients over the server limit (RFC 5321 4.5.3.1.8, 4.5.3.1.10)', ()
   });
 
   it('still reaches everyone once when the server takes fewer than 100 at a time', async () => {
-    const { running, proxy } = await limitedServer(40);
+    const { running, proxy } = await limitedServer(defer, 40);
     const to = addresses(150);
     const result = await sendMail(
       sendOptions(proxy.port, { envelope: { from: 'ci@example.com', to } }),

@@ -2,19 +2,8 @@
 // kept): checks that chunk boundaries anywhere give the same replies, and that a large chunk of
 // many replies comes out whole and in order.
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/smtp/reply.js';
-import { ReplyQueue } from '../../src/smtp/reply-queue.js';
-
-function recordingQueue(): { queue: ReplyQueue; seen: Reply[]; failures: unknown[] } {
-  const seen: Reply[] = [];
-  const failures: unknown[] = [];
-  const queue = new ReplyQueue({
-    onReply: (reply) => seen.push(reply),
-    onFailure: (cause) => failures.push(cause),
-    describe: () => ({ endpoint: '127.0.0.1:25', port: 25, mode: 'none' }),
-  });
-  return { queue, seen, failures };
-}
+import type { ReplyQueue } from '../../src/smtp/reply-queue.js';
+import { recordingQueue } from '../helpers/recording-queue.js';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 const read = (queue: ReplyQueue) =>

@@ -55,7 +55,8 @@ describe('writeWithBackpressure', () => {
       setTimeout(() => peer.resume(), 5);
     });
     peer.resume();
-    await writeWithBackpressure(client, new Uint8Array(size), 1_000, errors);
+    // The whole write takes about a second; only a timeout per block lets it finish.
+    await writeWithBackpressure(client, new Uint8Array(size), 300, errors);
     client.end();
     await once(peer, 'end');
     expect(received).toBe(size);
