@@ -10,11 +10,11 @@
  *   do by BENCH_COMPOSE_CHILD (bench/index.ts hands it to `runCompositionChild`).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { composeMessage } from '../src/mime/index.js';
+import { residentHighWaterKib } from './resident-memory.js';
 import { formatBytes, formatMedianRange, median, ratio, rotate } from './stats.js';
 import type { BenchTable } from './table.js';
 
@@ -22,7 +22,7 @@ const COMPOSERS = ['ours', 'nodemailer'] as const;
 type Composer = (typeof COMPOSERS)[number];
 
 /** The variable that makes this bundle a composition child rather than the benchmark. */
-export const COMPOSE_CHILD_VARIABLE = 'BENCH_COMPOSE_CHILD';
+const COMPOSE_CHILD_VARIABLE = 'BENCH_COMPOSE_CHILD';
 
 const ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
@@ -72,17 +72,6 @@ async function timeOnce(which: Composer, input: Input): Promise<{ wallMs: number
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   return { wallMs, cpuMs: (used.user + used.system) / 1000 };
-}
-
-/**
- * The peak resident memory of this process in KiB (Linux `VmHWM`). Not `resourceUsage().maxRSS`:
- * Linux carries that over from the parent across exec, so a child would start at its parent's.
- */
-function residentHighWaterKib(): number {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
-  if (match?.[1] === undefined) throw new Error('no VmHWM in /proc/self/status (Linux only)');
-  return Number(match[1]);
 }
 
 /** True in a child started by `peakGrowthInChild`. */

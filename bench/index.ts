@@ -28,7 +28,7 @@ interface Settings {
 }
 
 interface Part {
-  /** Runs when `--runs` is not given; chosen so the full run takes a few minutes on 2 cores. */
+  /** Runs when `--runs` is not given; chosen so the full run takes a minute or two on 2 cores. */
   defaultRuns: number;
   run: (runs: number, settings: Settings) => Promise<BenchTable | BenchTable[]>;
 }
@@ -40,10 +40,9 @@ const PARTS = {
     defaultRuns: 5,
     run: (runs, { latencyMs }) => runRoundTrips({ runs, latencyMs }),
   },
-  // Its count of runs is its own (bench/many-recipients.ts): `--runs` does not reach it.
   'many-recipients': {
-    defaultRuns: 1,
-    run: (_, { latencyMs }) => runManyRecipients({ latencyMs }),
+    defaultRuns: 3,
+    run: (runs, { latencyMs }) => runManyRecipients({ runs, latencyMs }),
   },
 } satisfies Record<string, Part>;
 
@@ -60,8 +59,7 @@ function isPartName(name: string): name is PartName {
   return Object.hasOwn(PARTS, name);
 }
 
-function positiveNumber(value: string | undefined, option: string, fallback?: number): number {
-  if (value === undefined && fallback !== undefined) return fallback;
+function positiveNumber(value: string, option: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) {
     throw new UsageError(`${option} takes a whole number above 0, not "${value}"`);
@@ -100,7 +98,7 @@ function readCommandLine(): { parts: PartName[]; settings: Settings; write: bool
     );
   }
   const runs = values.runs === undefined ? undefined : positiveNumber(values.runs, '--runs');
-  const latencyMs = positiveNumber(values.latency, '--latency', 25);
+  const latencyMs = values.latency === undefined ? 25 : positiveNumber(values.latency, '--latency');
   return { parts, settings: { runs, latencyMs }, write: values.write };
 }
 

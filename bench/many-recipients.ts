@@ -16,17 +16,17 @@ import {
   type SendReport,
 } from './peers.js';
 import { FLOOR_ROUND_TRIPS, measureSend, type SendSample } from './round-trips.js';
-import { formatMedianRange, median, range } from './stats.js';
+import { formatCount, formatMedianRange, median, rotate } from './stats.js';
 import type { BenchTable } from './table.js';
 
 export interface ManyRecipientsOptions {
+  runs: number;
   /** One-way latency added by the proxy, in ms (the round trip is twice this). */
   latencyMs: number;
 }
 
 const RECIPIENTS = 1_000;
 const PER_TRANSACTION = 100;
-const RUNS = 3;
 
 /** One send: what the proxy saw, what the client said, what the server got. */
 interface Outcome {
@@ -77,11 +77,6 @@ async function sendOnce(
   };
 }
 
-function formatCount(values: readonly number[]): string {
-  const { min, max } = range(values);
-  return min === max ? String(min) : `${min}–${max}`;
-}
-
 function row(sender: Sender, outcomes: readonly Outcome[]): string[] {
   const last = outcomes.at(-1);
   const trips = outcomes.map((outcome) => outcome.sample.roundTrips);
@@ -114,10 +109,10 @@ export async function runManyRecipients(options: ManyRecipientsOptions): Promise
   const outcomes: Record<Sender, Outcome[]> = { ours: [], nodemailer: [] };
   try {
     for (const sender of SENDERS) await sendOnce(proxy, server, sender, message);
-    for (let run = 0; run < RUNS; run += 1) {
-      const order = run % 2 === 0 ? SENDERS : [...SENDERS].reverse();
-      for (const sender of order)
+    for (let run = 0; run < options.runs; run += 1) {
+      for (const sender of rotate(SENDERS, run)) {
         outcomes[sender].push(await sendOnce(proxy, server, sender, message));
+      }
     }
   } finally {
     await proxy.close();
@@ -146,7 +141,7 @@ function buildTable(
     ],
     rows: SENDERS.map((sender) => row(sender, outcomes[sender])),
     notes: [
-      `Server: smtp-server that answers \`452 4.5.3 Too many recipients\` to every RCPT after the ${PER_TRANSACTION}th of a transaction (counted per transaction, reset at MAIL and RSET). RFC 5321 4.5.3.1.10 makes 452 the reply to an exhausted recipient limit, and 4.5.3.1.8 asks a client with over 100 recipients to be prepared to send them in 100-recipient chunks. "Reached" counts distinct recipients the server received the message for, after the final dot; "Reached twice" counts duplicates. One warm-up send each, then ${RUNS} runs each, alternating.`,
+      `Server: smtp-server that answers \`452 4.5.3 Too many recipients\` to every RCPT after the ${PER_TRANSACTION}th of a transaction (counted per transaction, reset at MAIL and RSET). RFC 5321 4.5.3.1.10 makes 452 the reply to an exhausted recipient limit, and 4.5.3.1.8 asks a client with over 100 recipients to be prepared to send them in 100-recipient chunks. "Reached" counts distinct recipients the server received the message for, after the final dot; "Reached twice" counts duplicates. One warm-up send each, then ${options.runs} runs each, alternating.`,
       `Floor: ${floor} for the ${Math.ceil(RECIPIENTS / PER_TRANSACTION)} transactions that reach everyone; the four STARTTLS flights before AUTH (see the round-trip table), then one flight per transaction: AUTH PLAIN leads the first envelope group, and each later group (MAIL, the deferred RCPTs, DATA) may ride with the previous message's final dot (RFC 2920 3.1: message content may be the first "command" of a group), then the last content with its dot and QUIT.`,
       'Ours sends each later envelope group in the same write as the previous content and its final dot; if that message is refused, the group that followed it is never completed (a 354 to its DATA is answered by closing the connection without a final dot, RFC 5321 4.1.1.4), so a refusal cannot turn into a delivery.',
       'Ours names all 1,000 recipients in the first envelope group (the server limit is not known yet), then sends the 900 it deferred in chunks of what the server took, never under 100 (RFC 5321 4.5.3.1.8): 1,900 RCPT commands. Repeating every deferred recipient in every later group instead would send 5,500.',

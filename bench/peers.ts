@@ -152,7 +152,7 @@ export interface SendReport {
 }
 
 /** Sends with our client, as the action does (no pooling: one connection per send). */
-export async function sendWithOurs(
+async function sendWithOurs(
   port: number,
   mode: TlsPort,
   message: BenchMessage,
@@ -175,7 +175,7 @@ export async function sendWithOurs(
 }
 
 /** Sends the same raw bytes and envelope with nodemailer, a fresh transport each time. */
-export async function sendWithNodemailer(
+async function sendWithNodemailer(
   port: number,
   mode: TlsPort,
   message: BenchMessage,

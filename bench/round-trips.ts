@@ -4,6 +4,7 @@
  * and 100 recipients, over STARTTLS ("587") and implicit TLS ("465"), alternating, several runs
  * each after a warm-up, and are compared with the fewest round trips the RFCs allow.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sumTraffic, startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import {
   SENDERS,
@@ -14,7 +15,7 @@ import {
   type Sender,
   type TlsPort,
 } from './peers.js';
-import { formatMedianRange, median, range, ratio } from './stats.js';
+import { formatCount, formatMedianRange, median, ratio, rotate } from './stats.js';
 import type { BenchTable } from './table.js';
 
 export interface RoundTripOptions {
@@ -49,8 +50,8 @@ const PORT_LABEL: Record<TlsPort, string> = {
  */
 export const FLOOR_ROUND_TRIPS: Record<TlsPort, number> = { starttls: 6, implicit: 5 };
 
-export const FLOOR_NOTES: readonly string[] = [
-  'Floor, STARTTLS (6 client flights): (1) EHLO, after the 220 greeting: the greeting is the reply to opening the connection (RFC 5321 3.1, 4.3.2), and until an EHLO reply lists PIPELINING commands and replies go in lockstep (RFC 5321 4.3.1, RFC 2920 3.1); (2) STARTTLS: EHLO may only end a pipelined group (RFC 2920 3.1), and the client needs its reply to know STARTTLS is offered (RFC 3207 4); (3) the TLS 1.3 ClientHello, after the 220 to STARTTLS (RFC 3207 4); (4) the client Finished together with the new EHLO: TLS 1.3 lets the client send application data right after its Finished (RFC 8446 2), and RFC 3207 4.2 requires a fresh EHLO, whose reply the client needs because everything learned before TLS is discarded; (5) AUTH PLAIN with its initial response, followed in the same group by MAIL, every RCPT and DATA; (6) the content, the final dot and QUIT.',
+const FLOOR_NOTES: readonly string[] = [
+  'Floor, STARTTLS (6 client flights): (1) EHLO, after the 220 greeting: the greeting is the reply to opening the connection (RFC 5321 3.1, 4.3.2), and until an EHLO reply lists PIPELINING commands and replies go in lockstep (RFC 5321 4.3.1, RFC 2920 3.1); (2) STARTTLS: EHLO may only end a pipelined group (RFC 2920 3.1), and the client needs its reply to know STARTTLS is offered (RFC 3207 3); (3) the TLS 1.3 ClientHello, after the 220 to STARTTLS (RFC 3207 4); (4) the client Finished together with the new EHLO: TLS 1.3 lets the client send application data right after its Finished (RFC 8446 2), and RFC 3207 4.2 asks for a fresh EHLO, whose reply the client needs because everything learned before TLS is discarded; (5) AUTH PLAIN with its initial response, followed in the same group by MAIL, every RCPT and DATA; (6) the content, the final dot and QUIT.',
   'Why AUTH may join the envelope group: RFC 4954 4 makes AUTH the last command of a pipelined group, except when it carries an initial response for a mechanism that completes in one round trip without a security layer, naming PLAIN as such a mechanism. Had the mechanism needed a challenge (LOGIN, CRAM-MD5, SCRAM), AUTH would end its group and the floor would be one flight more.',
   'Why QUIT goes with the dot: RFC 2920 3.1 lets QUIT end a group, and the content and its final dot count as the first "command" of a group; the client has nothing left to wait for but the replies to both.',
   'Floor, implicit TLS (5 client flights): (1) ClientHello; (2) client Finished alone: the server sends its 220 greeting once the handshake is done (RFC 8314 3.3), i.e. after it has the Finished, and EHLO waits for the greeting as above; (3) EHLO; (4) AUTH PLAIN + MAIL + RCPTs + DATA; (5) content + dot + QUIT.',
@@ -80,7 +81,7 @@ export async function measureSend(
   // A client that closes without waiting leaves the close to finish in the background.
   await Promise.race([
     Promise.all(opened.map((traffic) => traffic.closed)),
-    new Promise((resolve) => setTimeout(resolve, 2_000)),
+    sleep(2_000, undefined, { ref: false }),
   ]);
   return sumSamples(opened, finished - started, finished);
 }
@@ -99,16 +100,9 @@ async function measureCell(
   for (const sender of SENDERS) await sendOnce(sender);
   for (let run = 0; run < runs; run += 1) {
     // Alternate who goes first, so neither always runs on a machine the other just warmed.
-    const order = run % 2 === 0 ? SENDERS : [...SENDERS].reverse();
-    for (const sender of order) samples[sender].push(await sendOnce(sender));
+    for (const sender of rotate(SENDERS, run)) samples[sender].push(await sendOnce(sender));
   }
   return samples;
-}
-
-/** "7", or "7–8" when runs differed (they should not). */
-function formatCount(values: readonly number[]): string {
-  const { min, max } = range(values);
-  return min === max ? String(min) : `${min}–${max}`;
 }
 
 function pick(samples: readonly SendSample[], key: keyof SendSample): number[] {

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { runnerBundleOptions } from '../scripts/bundle-options.mjs';
 import { actionBundle, projectRoot, runnerNode } from './paths.js';
 import { prepareRunnerEnv } from './startup-inputs.js';
 import { formatBytes, formatMedianRange, median, ratio, rotate } from './stats.js';
@@ -38,6 +39,11 @@ interface Programs {
   folder: string;
 }
 
+/** Bundles an entry point of bench/ with the options dist/index.js is bundled with. */
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await build({ ...runnerBundleOptions, entryPoints: [join(projectRoot, entry)], outfile });
+}
+
 /** Builds dist/ if it is missing, and bundles the peer and the probe into a temporary folder. */
 async function preparePrograms(): Promise<Programs> {
   if (!existsSync(actionBundle)) {
@@ -47,29 +53,8 @@ async function preparePrograms(): Promise<Programs> {
   const peer = join(folder, 'peer.js');
   const probe = join(folder, 'probe.mjs');
   const empty = join(folder, 'empty.mjs');
-  // The same options as scripts/build.mjs, so the two bundles are made alike.
-  await build({
-    entryPoints: [join(projectRoot, 'bench/startup-peer.ts')],
-    outfile: peer,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    legalComments: 'none',
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  await build({
-    entryPoints: [join(projectRoot, 'bench/startup-probe.ts')],
-    outfile: probe,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    logLevel: 'warning',
-  });
+  await bundle('bench/startup-peer.ts', peer);
+  await bundle('bench/startup-probe.ts', probe);
   await writeFile(empty, '');
   return { scripts: { ours: actionBundle, peer, empty }, probe, folder };
 }
@@ -126,7 +111,7 @@ function summarize(samples: Record<Side, Sample[]>, programs: Programs, runs: nu
     ],
     notes: [
       `Median (min–max) of ${runs} runs each after one warm-up, alternating (who goes first rotates), under the runner's Node 24.`,
-      'Both programs are one esbuild bundle (same options as scripts/build.mjs), so both pay for loading one file; the sizes are the bundles as run.',
+      'Both programs are one esbuild bundle made with the same options (scripts/bundle-options.mjs), so both pay for loading one file; the sizes are the bundles as run.',
       "Inputs: server, from, two recipients, a subject and a Markdown body with `{{ github.repository }}`; push event payload and a hosted runner's `GITHUB_*` variables.",
       'Wall time from spawn to exit; CPU (user+system) and peak resident memory (VmHWM) read inside each child by the same `--import` preload.',
       "The peer does less than the action: a plain `{{ name }}` replacement instead of Liquid over the whole context, no input checks, no step summary; and it loads only nodemailer's MailComposer (about half of nodemailer), where our bundle holds our whole SMTP client.",

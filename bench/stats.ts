@@ -15,13 +15,13 @@ export function median(values: readonly number[]): number {
   return ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 }
 
-export interface Range {
+interface Range {
   min: number;
   max: number;
 }
 
 /** The smallest and largest value; both NaN for no values. */
-export function range(values: readonly number[]): Range {
+function range(values: readonly number[]): Range {
   if (values.length === 0) return { min: Number.NaN, max: Number.NaN };
   return { min: Math.min(...values), max: Math.max(...values) };
 }
@@ -36,7 +36,7 @@ export function rotate<T>(items: readonly T[], turn: number): T[] {
 }
 
 /** A number with a fixed count of decimals, or "n/a" when it is not finite. */
-export function formatNumber(value: number, digits = 1): string {
+function formatNumber(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
@@ -44,6 +44,12 @@ export function formatNumber(value: number, digits = 1): string {
 export function formatMedianRange(values: readonly number[], digits = 1): string {
   const { min, max } = range(values);
   return `${formatNumber(median(values), digits)} (${formatNumber(min, digits)}–${formatNumber(max, digits)})`;
+}
+
+/** A count that should not vary between runs: "7", or "7–8" when the runs differed. */
+export function formatCount(values: readonly number[]): string {
+  const { min, max } = range(values);
+  return min === max ? String(min) : `${min}–${max}`;
 }
 
 /** `a / b` as "0.42×"; "n/a" when either is not a positive finite number. */
