@@ -64,6 +64,11 @@ export class EnvelopeState {
     this.#options = options;
   }
 
+  /** The mechanisms EHLO offers: PLAIN and LOGIN unless told otherwise. */
+  get #mechanisms(): readonly string[] {
+    return this.#options.authMechanisms ?? ['PLAIN', 'LOGIN'];
+  }
+
   /** The right answer to a command line, and the step a fault may strike it at, if any. */
   answer(line: string, hooks: SessionHooks): { place?: FaultPlace; answer: Answer } {
     switch ((/^\S*/.exec(line)?.[0] ?? '').toUpperCase()) {
@@ -104,7 +109,7 @@ export class EnvelopeState {
   }
 
   ehlo(secure: boolean): Answer {
-    const mechanisms = this.#options.authMechanisms ?? ['PLAIN', 'LOGIN'];
+    const mechanisms = this.#mechanisms;
     const lines = ['fault.test greets you', '8BITMIME', 'SMTPUTF8', 'SIZE 52428800'];
     if (this.#options.pipelining !== false) lines.splice(1, 0, 'PIPELINING');
     if (!secure && this.#options.offerStartTls !== false) lines.push('STARTTLS');
@@ -122,8 +127,8 @@ export class EnvelopeState {
   auth(line: string, onChallenge: (next: (line: string) => Answer) => void): Answer {
     this.#unauthenticated = true;
     const [, mechanism = '', initial] = line.split(' ');
-    const offered = this.#options.authMechanisms ?? ['PLAIN', 'LOGIN'];
-    if (!offered.includes(mechanism.toUpperCase())) return ok('504 5.5.4 Mechanism not offered');
+    if (!this.#mechanisms.includes(mechanism.toUpperCase()))
+      return ok('504 5.5.4 Mechanism not offered');
     const answer = (step: AuthStep): Answer => {
       const next = step.next;
       if (next === undefined) return ok(step.text);

@@ -4,6 +4,7 @@
  * reads the menu without the machinery.
  */
 import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A step of the session where a fault can strike: the server's reply to it is what changes. */
 export type FaultPlace =
@@ -119,7 +120,7 @@ export interface FaultTarget {
 }
 
 /** The code a reply starts with, to compare a fault's reply with the right one. */
-function replyCode(bytes: Uint8Array): string {
+export function replyCode(bytes: Uint8Array): string {
   return Buffer.from(bytes.subarray(0, 3)).toString('latin1');
 }
 
@@ -199,10 +200,6 @@ async function challengeForever(target: FaultTarget, challenge: string, line: st
   await answer.effect?.();
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Writes `bytes` one at a time, 1 ms apart, so that each arrives as a read of its own. */
 export async function writeSplit(socket: Socket, bytes: Uint8Array): Promise<void> {
   for (const [index, byte] of bytes.entries()) {
@@ -217,7 +214,7 @@ export async function writeSplit(socket: Socket, bytes: Uint8Array): Promise<voi
  * Writes a reply that never ends until the client goes away (or 64 MiB, a bound for a client
  * that never stops reading): continuation lines, or one line without its LF.
  */
-export async function writeEndless(socket: Socket, shape: 'lines' | 'line'): Promise<void> {
+async function writeEndless(socket: Socket, shape: 'lines' | 'line'): Promise<void> {
   const piece = Buffer.from(shape === 'lines' ? `250-${'x'.repeat(60)}\r\n` : 'x'.repeat(64));
   const chunk = Buffer.concat(Array.from({ length: 256 }, () => piece));
   if (shape === 'line') socket.write('250 ');

@@ -9,6 +9,7 @@ import {
   findContentFault,
   findFault,
   ok,
+  replyCode,
   strikeFault,
   writeSplit,
   type Answer,
@@ -214,7 +215,7 @@ export class FaultSession implements FaultTarget {
   write(bytes: Uint8Array, split = false): Promise<void> {
     const socket = this.socket;
     if (socket.destroyed || socket.writableEnded) return Promise.resolve();
-    this.#lastCode = Buffer.from(bytes.subarray(0, 3)).toString('latin1');
+    this.#lastCode = replyCode(bytes);
     if (split) return writeSplit(socket, bytes);
     this.#flushed = new Promise((resolve) => socket.write(bytes, () => resolve()));
     return Promise.resolve();

@@ -14,8 +14,9 @@ import {
 import { mta, requireMta } from './mta-settings.js';
 
 // Postfix (smtpd_sasl_type = dovecot) with Dovecot 2.3 behind it; see test/mta/setup.sh.
-// The MTA's own password is the test password here: the closing hygiene check of the mta project
-// (test/hygiene) looks for it, and for TEST_PASSWORD, in every transcript and error captured.
+// These tests log in with the MTA's own password (setup.sh), not TEST_PASSWORD: the closing
+// hygiene check of the mta project (test/hygiene) looks for both in every transcript and error
+// captured.
 
 /** A transcript as a log would show it, handed to the hygiene check. */
 function captureTranscript(result: { transcript: unknown; warnings: unknown }): void {

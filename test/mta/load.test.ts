@@ -1,7 +1,7 @@
 // Load (issue 6, group 8) against Postfix: 200 runs of the built action, 4 at a time, over
 // STARTTLS + AUTH on the submission port. No run fails, and each message is in the Maildir
 // exactly once.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
 import { mapWithConcurrency } from '../reliability/bounded-concurrency.js';
 import { countByMessageId } from './maildir-index.js';
@@ -29,15 +29,15 @@ async function runOnce(index: number) {
 }
 
 /** Polls until every id in `ids` is in the inbox; fails after `timeoutMs`. */
-async function waitForAll(ids: readonly string[], sinceMs: number, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const counts = await countByMessageId(requireMta().maildir, 'inbox', sinceMs);
-    const missing = ids.filter((id) => !counts.has(id));
-    if (missing.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`${missing.length} messages never arrived`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function waitForAll(ids: readonly string[], sinceMs: number, timeoutMs = 60_000): Promise<void> {
+  return vi.waitFor(
+    async () => {
+      const counts = await countByMessageId(requireMta().maildir, 'inbox', sinceMs);
+      const missing = ids.filter((id) => !counts.has(id));
+      if (missing.length > 0) throw new Error(`${missing.length} messages never arrived`);
+    },
+    { timeout: timeoutMs, interval: 250 },
+  );
 }
 
 describe.skipIf(mta === undefined)('load against Postfix', () => {

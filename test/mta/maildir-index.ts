@@ -4,17 +4,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { messageIdOf } from '../reliability/load-server.js';
 import type { Mailbox } from './maildir.js';
-
-/**
- * The Message-ID field's value, from the header section only (RFC 5322 3.6.4); Postfix stores
- * messages with LF line endings and its own fields in front, which the pattern allows for.
- */
-function messageIdOf(stored: Buffer): string | undefined {
-  const end = stored.indexOf('\n\n');
-  const header = stored.subarray(0, end < 0 ? stored.length : end).toString('latin1');
-  return /^Message-ID:\s*(<[^>\n]*>)/im.exec(header)?.[1];
-}
 
 /**
  * How many messages in `mailbox/new` carry each Message-ID, among the files delivered at or

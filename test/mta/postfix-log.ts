@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 
 /** config.sh puts the log at `$var/log/postfix.log`, next to the Maildirs in `$var/mail`. */
 export function postfixLogPath(maildir: string): string {
@@ -34,20 +35,22 @@ function findSessionSummary(log: string, queueId: string): string | undefined {
 }
 
 /** Polls the log until the session that queued `queueId` has ended; fails after `timeoutMs`. */
-export async function waitForSessionSummary(
+export function waitForSessionSummary(
   maildir: string,
   queueId: string,
   timeoutMs = 10_000,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const summary = findSessionSummary(await readFile(postfixLogPath(maildir), 'utf8'), queueId);
-    if (summary !== undefined) return summary;
-    if (Date.now() > deadline) {
-      throw new Error(`no end of the session that queued ${queueId} in the Postfix log`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return vi.waitFor(
+    async () => {
+      const log = await readFile(postfixLogPath(maildir), 'utf8');
+      const summary = findSessionSummary(log, queueId);
+      if (summary === undefined) {
+        throw new Error(`no end of the session that queued ${queueId} in the Postfix log`);
+      }
+      return summary;
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 /**

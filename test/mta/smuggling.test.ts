@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeMessage } from '../../src/mime/index.js';
 import { sendMail, type SendMailOptions, type SendResult } from '../../src/smtp/index.js';
 import { cleanupActionRuns, runAction } from '../helpers/action-run.js';
-import { captureForHygiene } from '../helpers/hygiene.js';
+import { captureErrorForHygiene, captureForHygiene } from '../helpers/hygiene.js';
 import {
   asStored,
   buildMessage,
@@ -16,7 +16,7 @@ import {
   splitDelivered,
   waitForDelivery,
 } from './maildir.js';
-import { describeError, mtaLogin } from './mta-send.js';
+import { mtaLogin } from './mta-send.js';
 import { mta, requireMta } from './mta-settings.js';
 import { logLength, queueIdOf, readRejectionsSince, waitForSessionSummary } from './postfix-log.js';
 import { runRawSession } from './raw-session.js';
@@ -52,7 +52,7 @@ async function send(port: Port, envelope: SendMailOptions['envelope'], message: 
     captureForHygiene(`smuggling: transcript over ${port}`, JSON.stringify(result.transcript));
     return result;
   } catch (error) {
-    captureForHygiene(`smuggling: error over ${port}`, describeError(error));
+    captureErrorForHygiene(`smuggling: error over ${port}`, error);
     throw error;
   }
 }

@@ -25,6 +25,9 @@ export const HOSTILE_CHARS = {
 
 export type HostileName = keyof typeof HOSTILE_CHARS;
 
+/** Every name of HOSTILE_CHARS, in order. */
+export const HOSTILE_NAMES = Object.keys(HOSTILE_CHARS) as HostileName[];
+
 /** The names of the characters that are line breaks or controls somewhere: refused or folded. */
 export const BREAKING: readonly HostileName[] = [
   'CR',
@@ -41,6 +44,13 @@ export const CJK: readonly HostileName[] = ['U+760D', 'U+760A'];
 /** A literal encoded-word that decodes to CRLF + a Bcc header: must stay literal text. */
 export const ENCODED_WORD_BCC = '=?utf-8?q?X=0D=0ABcc:_evil@x?=';
 
+/** What no line a person reads (an error message, a command) may hold: C0, C1, separators. */
+// eslint-disable-next-line no-control-regex -- finding controls is the point
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** What may not stand in a header value: controls but tab, line separators, lone surrogates. */
+export const BREAKS_A_LINE = /(?!\t)[\p{Cc}\u2028\u2029\p{Cs}]/u;
+
 /** Pieces that break encoders, parsers and line-length counting, in any combination. */
 const awkwardPiece = fc.oneof(
   fc.constantFrom(...Object.values(HOSTILE_CHARS), ENCODED_WORD_BCC),
@@ -55,7 +65,7 @@ export const awkwardString = (maxPieces = 12): fc.Arbitrary<string> =>
 
 /** The same text without the characters that would break a header line (tab is kept). */
 export const oneLine = (text: fc.Arbitrary<string>): fc.Arbitrary<string> =>
-  text.map((value) => value.replace(/(?!\t)[\p{Cc}\u2028\u2029\p{Cs}]/gu, ''));
+  text.map((value) => value.replace(new RegExp(BREAKS_A_LINE, 'gu'), ''));
 
 /** Splits `bytes` at the sorted, distinct cut points into consecutive chunks. */
 export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {

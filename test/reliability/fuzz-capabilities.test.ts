@@ -41,8 +41,8 @@ const ehloLines = fc.array(fc.oneof(keywordLine, awkwardString(6)), { maxLength:
 /** The first word of a line by the RFC's grammar, upper case, `AUTH=` form included. */
 function keywordOf(line: string): string | undefined {
   const word = line.trim().split(/[ \t]+/)[0] ?? '';
-  const keyword =
-    word.includes('=') && word.indexOf('=') > 0 ? word.slice(0, word.indexOf('=')) : word;
+  const equals = word.indexOf('=');
+  const keyword = equals > 0 ? word.slice(0, equals) : word;
   return /^[A-Za-z0-9][A-Za-z0-9-]*$/.test(keyword) ? keyword.toUpperCase() : undefined;
 }
 

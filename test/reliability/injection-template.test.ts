@@ -8,11 +8,11 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../helpers/action-run.js';
 import { serverInputs } from '../helpers/action-server.js';
-import { TEST_PASSWORD, TEST_USERNAME } from '../helpers/hygiene.js';
 import { expectNoInjectedCommands } from '../e2e/log-lines.js';
 import { useActionServers } from '../e2e/per-test-server.js';
+import { topHeaderNames } from '../mime/compose-helpers.js';
 import { BREAKING, ENCODED_WORD_BCC, HOSTILE_CHARS } from './arbitraries.js';
-import { headerProblems, topFieldNames } from './message-fields.js';
+import { COMPOSED_FIELDS, headerProblems } from './message-fields.js';
 
 const startServer = useActionServers();
 
@@ -23,8 +23,6 @@ const breakingPart = BREAKING.map(
 const TITLE = `Fix \u760d\u760a ${ENCODED_WORD_BCC}${breakingPart}`;
 /** The header kind collapses every line break and control into one space (src/template). */
 const SUBJECT_TITLE = `Fix \u760d\u760a ${ENCODED_WORD_BCC}${BREAKING.map((_, i) => ` Bcc: evil${i}@evil.test`).join('')}`;
-
-const FIELDS = ['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'auto-submitted'];
 
 async function pullRequestEvent(title: string): Promise<{ name: string; payload: unknown }> {
   const fixture = new URL('../fixtures/events/pull_request.json', import.meta.url);
@@ -39,19 +37,11 @@ async function pullRequestEvent(title: string): Promise<{ name: string; payload:
 
 describe('a hostile pull request title through the templates and the action', () => {
   it('stays inside the Subject and the bodies as text; nothing else reaches the server', async () => {
-    const server = await startServer({
-      onAuth(auth, _session, callback) {
-        if (auth.username === TEST_USERNAME && auth.password === TEST_PASSWORD) {
-          callback(null, { user: auth.username });
-        } else callback(Object.assign(new Error('Invalid'), { responseCode: 535 }));
-      },
-    });
+    const server = await startServer();
     const run = await runAction({
       event: await pullRequestEvent(TITLE),
       inputs: {
         ...serverInputs(server),
-        username: TEST_USERNAME,
-        password: TEST_PASSWORD,
         subject: 'PR: {{ event.pull_request.title }}',
         body: 'Title: {{ event.pull_request.title }}\nEnd.',
         'html-body': '<p>{{ event.pull_request.title }}</p>',
@@ -66,8 +56,8 @@ describe('a hostile pull request title through the templates and the action', ()
     expect(received?.to).toEqual(['dev@example.com']);
     const bytes = new Uint8Array(received?.data ?? []);
     expect(headerProblems(bytes)).toEqual([]);
-    const names = topFieldNames(bytes).filter((name) => !name.startsWith('content-'));
-    expect([...names].sort()).toEqual([...FIELDS].sort());
+    const names = topHeaderNames(bytes).filter((name) => !name.startsWith('content-'));
+    expect([...names].sort()).toEqual([...COMPOSED_FIELDS].sort());
 
     const mail = await simpleParser(received?.data ?? Buffer.alloc(0));
     expect(mail.subject).toBe(`PR: ${SUBJECT_TITLE}`);

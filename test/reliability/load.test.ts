@@ -166,7 +166,10 @@ async function sendOne(index: number): Promise<string> {
   return composed.messageId;
 }
 
-/** Polls until `check` passes, for handles a closed socket releases a few loop turns later. */
+/**
+ * Polls until `check` passes, for handles a closed socket releases a few loop turns later. Not
+ * `vi.waitFor`: its own timeout and interval timers are live while it checks, and would count.
+ */
 async function eventually(check: () => void, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

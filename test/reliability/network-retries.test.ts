@@ -16,7 +16,6 @@ import type { Fault } from '../helpers/fault-proxy.js';
 import { captureForHygiene } from '../helpers/hygiene.js';
 import { deliverWithoutWaits } from './delivery-without-waits.js';
 import {
-  ampleTimeouts,
   captureFailure,
   networkMessage,
   networkSend,
@@ -27,16 +26,11 @@ import {
   type SessionTls,
 } from './network-session.js';
 import { mapPlainSession, recordSession, replyEnds } from './network-session-map.js';
+import { largeMessage } from './server-fixtures.js';
 
 const plain = await mapPlainSession();
 const starttls = await recordSession('starttls');
 const [, , serverHelloAt = 0] = replyEnds(starttls.server.toString('latin1'));
-
-/** 8 MiB, so a cut in its content comes while the client still writes it. */
-const largeMessage = Buffer.concat([
-  Buffer.from('From: ci@example.com\r\nTo: dev@example.com\r\nSubject: large\r\n\r\n'),
-  Buffer.from(`${'r'.repeat(76)}\r\n`.repeat(110_000)),
-]);
 
 interface RetryCase {
   name: string;
@@ -90,7 +84,8 @@ const cases: RetryCase[] = [
     name: 'the link closed while a large message was still going out',
     tls: 'none',
     fault: { cut: 'destroy', direction: 'to-server', atByte: plain.client.content + 1024 * 1024 },
-    message: largeMessage,
+    // 8 MiB, so a cut in its content comes while the client still writes it.
+    message: largeMessage(8),
     ...retried,
   },
   {
@@ -139,9 +134,8 @@ const cases: RetryCase[] = [
 
 /** The network send's server settings, every timeout ample but `short`. */
 function serverOf(port: number, tls: SessionTls, short?: keyof Timeouts): ServerOptions {
-  const timeouts = short === undefined ? ampleTimeouts : timeoutsWithShort(short);
   // deliverWithRetries sets its own envelope and message over the ones this carries.
-  return { ...networkSend(port, tls), timeouts };
+  return networkSend(port, tls, short === undefined ? {} : { timeouts: timeoutsWithShort(short) });
 }
 
 describe.concurrent('deliverWithRetries over a broken link', () => {

@@ -14,6 +14,7 @@ import {
 } from '../../src/smtp/index.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy.js';
 import { TEST_PASSWORD, TEST_USERNAME, captureForHygiene } from '../helpers/hygiene.js';
+import { assertNoSecrets } from '../helpers/secrets.js';
 import { startSmtpServer, type RunningServer } from '../helpers/smtp-server.js';
 import { testCa } from '../helpers/tls-fixtures.js';
 
@@ -26,7 +27,7 @@ export const networkMessage = Buffer.from(
  * Long enough for a loaded machine, short enough that a client stuck by mistake fails the test
  * instead of hanging it. A case that tests a timeout makes that one short.
  */
-export const ampleTimeouts: Readonly<Partial<Timeouts>> = Object.freeze({
+const ampleTimeouts: Readonly<Partial<Timeouts>> = Object.freeze({
   connect: 5_000,
   greeting: 5_000,
   command: 5_000,
@@ -82,12 +83,15 @@ export async function proxyFor(
 
 export type SessionTls = 'none' | 'starttls' | 'implicit';
 
-/** The test credentials in every form a client could put on the wire (AUTH PLAIN, LOGIN). */
-export const credentialForms: readonly string[] = [
-  TEST_PASSWORD,
-  Buffer.from(TEST_PASSWORD).toString('base64'),
-  Buffer.from(`\0${TEST_USERNAME}\0${TEST_PASSWORD}`).toString('base64'),
-];
+/**
+ * Nothing of the test password, as it is or in base64 at any alignment (so inside an AUTH PLAIN
+ * blob or a LOGIN answer too), in what the client sent on any of `proxy`'s connections.
+ */
+export function expectNoCredentialsSent(proxy: FaultProxy): void {
+  for (const link of proxy.connections) {
+    assertNoSecrets(link.fromClient.toString('latin1'), [TEST_PASSWORD]);
+  }
+}
 
 /** The send every network test makes to 127.0.0.1:`port`, authenticated; `extra` wins. */
 export function networkSend(

@@ -24,6 +24,7 @@ import {
   type SessionTls,
 } from './network-session.js';
 import { mapPlainSession, recordSession, replyEnds } from './network-session-map.js';
+import { largeMessage } from './server-fixtures.js';
 
 const plain = await mapPlainSession();
 const starttls = await recordSession('starttls');
@@ -178,19 +179,14 @@ describe.concurrent('a link that stalls', () => {
   });
 });
 
-/** 8 MiB: more than the socket buffers hold, so a stalled link leaves the write waiting. */
-const largeMessage = Buffer.concat([
-  Buffer.from('From: ci@example.com\r\nTo: dev@example.com\r\nSubject: large\r\n\r\n'),
-  Buffer.alloc(8 * 1024 * 1024, `${'y'.repeat(76)}\r\n`),
-]);
-
 describe.concurrent('a link that stalls in the middle of a large message', () => {
   it('ends on the data block timeout, known not delivered', async ({ onTestFinished }) => {
     const running = await startAuthServer(onTestFinished);
     const fault: Fault = { stall: 'to-server', atByte: plain.client.content + 512 * 1024 };
     const proxy = await proxyFor(onTestFinished, running.port, fault);
     const options = networkSend(proxy.port, 'none', {
-      message: largeMessage,
+      // 8 MiB: more than the socket buffers hold, so a stalled link leaves the write waiting.
+      message: largeMessage(8),
       timeouts: timeoutsWithShort('dataBlock'),
     });
     const end = await sendAndCapture(options, 'network stall (large message)');
@@ -201,11 +197,8 @@ describe.concurrent('a link that stalls in the middle of a large message', () =>
   });
 });
 
-/** About 230 KiB in whole lines. */
-const mediumMessage = Buffer.concat([
-  Buffer.from('From: ci@example.com\r\nTo: dev@example.com\r\nSubject: medium\r\n\r\n'),
-  Buffer.from(`${'z'.repeat(76)}\r\n`.repeat(3_000)),
-]);
+/** About 230 KiB. */
+const mediumMessage = largeMessage(0.22);
 
 describe.concurrent('a slow link', () => {
   const links: { tls: SessionTls; bytesPerTick: number; message: Buffer }[] = [

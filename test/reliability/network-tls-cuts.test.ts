@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { SmtpConnectionError, SmtpTlsError, type SmtpError } from '../../src/smtp/index.js';
 import type { CutMode, FaultDirection, FaultProxy } from '../helpers/fault-proxy.js';
 import {
-  credentialForms,
+  expectNoCredentialsSent,
   networkSend,
   proxyFor,
   sendAndCapture,
@@ -19,6 +19,7 @@ import {
   type SessionTls,
 } from './network-session.js';
 import { recordSession, replyEnds } from './network-session-map.js';
+import { largeMessage } from './server-fixtures.js';
 
 const starttls = await recordSession('starttls');
 /** Where the client's STARTTLS starts, and where its ClientHello starts. */
@@ -131,8 +132,7 @@ describe.concurrent('a STARTTLS session cut anywhere after the upgrade', () => {
     expectCutRules(end, received);
     if (end.error instanceof SmtpTlsError) expectNetworkHandshakeFailure(end.error);
     // The credentials went only inside TLS, wherever the link broke.
-    const wire = proxy.connections[0]?.fromClient.toString('latin1') ?? '';
-    for (const form of credentialForms) expect(wire).not.toContain(form);
+    expectNoCredentialsSent(proxy);
   });
 });
 
@@ -166,12 +166,8 @@ describe.concurrent('an implicit TLS handshake cut', () => {
   );
 });
 
-/** 16 MiB in 76-octet lines: far more than the socket buffers take, so the write must wait. */
-const largeMessage = Buffer.concat([
-  Buffer.from('From: ci@example.com\r\nTo: dev@example.com\r\nSubject: large\r\n\r\n'),
-  Buffer.alloc(16 * 1024 * 1024 - 65, `${'x'.repeat(76)}\r\n`),
-  Buffer.from('end\r\n'),
-]);
+/** 16 MiB: far more than the socket buffers take, so the write must wait. */
+const sixteenMiB = largeMessage(16);
 
 describe.concurrent('a large message cut while its content is still being written', () => {
   it.for(['destroy', 'reset'] as const)(
@@ -181,7 +177,7 @@ describe.concurrent('a large message cut while its content is still being writte
       const fault = { cut: mode, direction: 'to-server', atByte: 1024 * 1024 } as const;
       const proxy = await proxyFor(t.onTestFinished, running.port, fault);
       const options = networkSend(proxy.port, 'none', {
-        message: largeMessage,
+        message: sixteenMiB,
       });
       const end = await sendAndCapture(options, `large message cut (${mode})`);
       expect(end.error).toBeInstanceOf(SmtpConnectionError);

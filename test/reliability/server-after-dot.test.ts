@@ -29,9 +29,8 @@ import {
  */
 async function afterDot(action: FaultAction): Promise<SmtpError> {
   const server = await faultServer({ faults: [{ at: 'dot', action }] });
-  const error = await sendFailure(`after the dot: ${JSON.stringify(action)}`, {
-    ...faultSend(server.port, securedAuth),
-  });
+  const source = `after the dot: ${JSON.stringify(action)}`;
+  const error = await sendFailure(source, faultSend(server.port, securedAuth));
   expect(error.phase).toBe('message');
   const [connection] = server.connections;
   expect(server.connections).toHaveLength(1);

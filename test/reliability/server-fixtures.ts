@@ -17,9 +17,14 @@ import {
   type FaultServer,
   type FaultServerOptions,
 } from '../helpers/fault-server.js';
-import { TEST_PASSWORD, TEST_USERNAME, captureForHygiene } from '../helpers/hygiene.js';
+import {
+  TEST_PASSWORD,
+  TEST_USERNAME,
+  captureErrorForHygiene,
+  captureForHygiene,
+} from '../helpers/hygiene.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
-import { localServer } from '../helpers/send-fixtures.js';
+import { sendOptions } from '../helpers/send-fixtures.js';
 import { testCa } from '../helpers/tls-fixtures.js';
 
 /** A line no header or command contains: finding it means the server got message content. */
@@ -28,6 +33,20 @@ export const BODY_MARK = 'fault-suite-body-4f9d2c';
 export const faultMessage = Buffer.from(
   `From: ci@example.com\r\nTo: dev@example.com\r\nSubject: fault suite\r\n\r\n${BODY_MARK}\r\n`,
 );
+
+/**
+ * About `megabytes` MiB of 78-octet lines, then BODY_MARK: far more than the socket buffers
+ * hold, so the client is still writing the content when a fault strikes it.
+ */
+export function largeMessage(megabytes: number): Buffer {
+  const lines = Math.ceil((megabytes * 1024 * 1024) / 78);
+  return Buffer.from(
+    `Subject: large\r\n\r\n${`${'z'.repeat(76)}\r\n`.repeat(lines)}${BODY_MARK}\r\n`,
+  );
+}
+
+/** A 421 that closes the connection after it (RFC 5321 3.8). */
+export const closing = { reply: ['421 4.3.2 Service shutting down'], then: 'end' } as const;
 
 /** Short enough that every silent server ends its test well inside a second. */
 export const shortTimeouts: Readonly<Partial<Timeouts>> = Object.freeze({
@@ -55,13 +74,7 @@ export async function faultServer(
 
 /** A send of `faultMessage` over plaintext to `port`, with `shortTimeouts`; `extra` wins. */
 export function faultSend(port: number, extra: Partial<SendMailOptions> = {}): SendMailOptions {
-  return {
-    ...localServer(port),
-    envelope: { from: 'ci@example.com', to: ['dev@example.com'] },
-    message: faultMessage,
-    timeouts: shortTimeouts,
-    ...extra,
-  };
+  return sendOptions(port, { message: faultMessage, timeouts: shortTimeouts, ...extra });
 }
 
 /** STARTTLS against the test CA with AUTH as TEST_USERNAME: the usual hosted-runner set-up. */
@@ -71,24 +84,11 @@ export const securedAuth: Partial<SendMailOptions> = Object.freeze({
   auth: { username: TEST_USERNAME, password: TEST_PASSWORD },
 });
 
-/** AUTH as TEST_USERNAME over plaintext (allowed to loopback), with `mechanism`. */
-export function plainAuth(mechanism: NonNullable<SendMailOptions['auth']>['mechanism']) {
-  return { auth: { username: TEST_USERNAME, password: TEST_PASSWORD, mechanism } } as const;
-}
-
-/** Hands everything a user could see of a failure to the suite's secret-hygiene check. */
-export function captureError(source: string, error: SmtpError): void {
-  captureForHygiene(`${source}: String(error)`, String(error));
-  captureForHygiene(`${source}: error.message`, error.message);
-  const transcript = error.transcript.map((entry) => `${entry.direction}: ${entry.text}`);
-  captureForHygiene(`${source}: transcript`, transcript.join('\n'));
-}
-
 /** Sends, which must fail with an SmtpError; captures it for hygiene and returns it. */
 export async function sendFailure(source: string, options: SendMailOptions): Promise<SmtpError> {
   const error = await sendMail(options).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(SmtpError);
-  captureError(source, error as SmtpError);
+  captureErrorForHygiene(source, error);
   return error as SmtpError;
 }
 

@@ -13,6 +13,7 @@ import {
 import {
   BODY_MARK,
   allClosed,
+  closing,
   expectNoContent,
   expectPasswordOnlyInAuth,
   faultSend,
@@ -23,6 +24,8 @@ import {
 } from './server-fixtures.js';
 
 describe('the fault server behaving', () => {
+  const implicit = { ...securedAuth, tls: 'implicit' } as const;
+
   it('takes one message over STARTTLS and AUTH PLAIN, the password only inside AUTH', async () => {
     const server = await faultServer();
     const result = await sendSuccess('honest server', faultSend(server.port, securedAuth));
@@ -40,7 +43,6 @@ describe('the fault server behaving', () => {
 
   it('speaks TLS from the first byte when asked (implicit TLS, RFC 8314)', async () => {
     const server = await faultServer({ implicitTls: true });
-    const implicit = { ...securedAuth, tls: 'implicit' } as const;
     const result = await sendSuccess('honest implicit TLS', faultSend(server.port, implicit));
     expect(result.tls).toBeDefined();
     expect(server.accepted).toHaveLength(1);
@@ -50,12 +52,10 @@ describe('the fault server behaving', () => {
   });
 
   it('plays a fault over implicit TLS as over plaintext', async () => {
-    const closing = { reply: ['421 4.3.2 Bye'], then: 'end' } as const;
     const server = await faultServer({
       implicitTls: true,
       faults: [{ at: 'MAIL', action: closing }],
     });
-    const implicit = { ...securedAuth, tls: 'implicit' } as const;
     const error = await sendFailure('implicit TLS 421', faultSend(server.port, implicit));
     expect(error.phase).toBe('mail');
     expect(error.code).toBe(421);

@@ -7,10 +7,10 @@
 // start of a reply line's text or echo the AUTH blob, which the fault server does here.
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupActionRuns, runAction, type ActionRun } from '../helpers/action-run.js';
+import { serverInputs } from '../helpers/action-server.js';
 import type { FaultAction, FaultPlace } from '../helpers/fault-server.js';
 import { TEST_PASSWORD, TEST_USERNAME, captureForHygiene } from '../helpers/hygiene.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
-import { testCa } from '../helpers/tls-fixtures.js';
 import { expectNoInjectedCommands, visibleLog } from '../e2e/log-lines.js';
 import { faultServer } from './server-fixtures.js';
 
@@ -19,15 +19,9 @@ afterAll(cleanupActionRuns);
 /** The inputs of a workflow step that sends through `port` with STARTTLS and AUTH. */
 function inputs(port: number): Record<string, string> {
   return {
-    server: '127.0.0.1',
-    port: String(port),
-    tls: 'starttls',
-    'tls-ca': testCa,
-    'tls-servername': 'localhost',
+    ...serverInputs({ port }),
+    // The fault server knows only the suite's user (its password is serverInputs' already).
     username: TEST_USERNAME,
-    password: TEST_PASSWORD,
-    from: `CI <${TEST_USERNAME}>`,
-    to: 'dev@example.com',
     subject: 'fault suite',
     body: 'b',
     transcript: 'true',

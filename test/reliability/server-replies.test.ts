@@ -151,7 +151,7 @@ describe('a well-formed reply of the wrong class', () => {
     expect(error.phase).toBe('mail');
     expect(error.code).toBe(354);
     expect(error.message).toMatch(/^MAIL FROM:<ci@example\.com> failed: the server replied 354/);
-    expect(server.connections[0]?.text()).not.toContain('fault-suite-body');
+    expectNoContent(server);
   });
 });
 

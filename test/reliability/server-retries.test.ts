@@ -8,25 +8,26 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryReport } from '../../src/action/delivery.js';
 import type { Fault, FaultAction, FaultPlace } from '../helpers/fault-server.js';
-import { captureForHygiene } from '../helpers/hygiene.js';
+import { captureErrorForHygiene, captureForHygiene } from '../helpers/hygiene.js';
 import { localServer } from '../helpers/send-fixtures.js';
 import { deliverWithoutWaits } from './delivery-without-waits.js';
 import {
-  captureError,
+  closing,
   faultMessage,
   faultServer,
+  largeMessage,
   securedAuth,
   shortTimeouts,
 } from './server-fixtures.js';
 
 /** Delivers `faultMessage` with up to 2 retries, no real waiting; captures what a user sees. */
-async function deliver(port: number, message = faultMessage): Promise<DeliveryReport> {
+async function deliver(port: number, message: Buffer = faultMessage): Promise<DeliveryReport> {
   const retried: string[] = [];
   const server = localServer(port, { ...securedAuth, timeouts: shortTimeouts });
   const report = await deliverWithoutWaits(server, message, 2, {
     onRetry: (error) => retried.push(error.message),
   });
-  if (report.error !== undefined) captureError('deliverWithRetries', report.error);
+  if (report.error !== undefined) captureErrorForHygiene('deliverWithRetries', report.error);
   captureForHygiene('deliverWithRetries: retries', retried.join('\n'));
   captureForHygiene(
     'deliverWithRetries: transcript',
@@ -42,8 +43,6 @@ const once = (at: FaultPlace, action: FaultAction, byte?: number): Fault => ({
   connection: 0,
   ...(byte === undefined ? {} : { byte }),
 });
-
-const closing = { reply: ['421 4.3.2 Shutting down'], then: 'end' } as const;
 
 // Each case has its own server and waits only on the client's short timeouts: run them at once.
 describe.concurrent('retried: not delivered, and may pass next time', () => {
@@ -74,8 +73,7 @@ describe.concurrent('retried: not delivered, and may pass next time', () => {
 describe.concurrent('retried: a drop during the content', () => {
   it('of a message larger than the socket buffers: sent once on the second attempt', async (t) => {
     // Small content and its dot would both be out before the drop: that is "unknown" below.
-    const line = `${'q'.repeat(76)}\r\n`;
-    const big = Buffer.from(`Subject: big\r\n\r\n${line.repeat(100_000)}`);
+    const big = largeMessage(8);
     const server = await faultServer(
       { faults: [once('content', 'drop', 65_536)] },
       t.onTestFinished,

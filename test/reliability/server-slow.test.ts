@@ -6,21 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { SmtpTimeoutError, type Timeouts } from '../../src/smtp/index.js';
 import {
-  BODY_MARK,
   faultSend,
   faultServer,
+  largeMessage,
   sendFailure,
   sendSuccess,
   shortTimeouts,
 } from './server-fixtures.js';
-
-/** About `megabytes` MB of 78-octet lines, then the mark: far more than the socket buffers hold. */
-function largeMessage(megabytes: number): Buffer {
-  const lines = Math.ceil((megabytes * 1024 * 1024) / 78);
-  return Buffer.from(
-    `Subject: large\r\n\r\n${`${'z'.repeat(76)}\r\n`.repeat(lines)}${BODY_MARK}\r\n`,
-  );
-}
 
 /**
  * `dataBlock` as given; the final reply waits longer, since the socket buffers still hold

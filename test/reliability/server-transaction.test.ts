@@ -6,26 +6,26 @@
 // Here every command gets its 421 in one table, with the message a user reads and what the
 // server received; DATA refusals and a FIN during the content are new.
 import { describe, expect, it } from 'vitest';
-import type { SmtpError } from '../../src/smtp/index.js';
 import {
   SmtpAuthError,
   SmtpConnectionError,
   SmtpReplyError,
   SmtpTimeoutError,
   SmtpTlsError,
+  type SmtpError,
 } from '../../src/smtp/index.js';
 import type { FaultPlace } from '../helpers/fault-server.js';
 import {
+  closing,
   expectNoContent,
   expectPasswordOnlyInAuth,
   faultSend,
   faultServer,
+  largeMessage,
   securedAuth,
   sendFailure,
   sendSuccess,
 } from './server-fixtures.js';
-
-const closing = { reply: ['421 4.3.2 Service shutting down'], then: 'end' } as const;
 
 describe('421 at each command (RFC 5321 3.8)', () => {
   it.each([
@@ -103,9 +103,7 @@ describe('DATA refused', () => {
 });
 
 /** Big enough that the client is still writing it when the server stops reading. */
-const bigMessage = Buffer.from(
-  `Subject: big\r\n\r\n${`${'y'.repeat(76)}\r\n`.repeat(100_000)}fault-suite-body-4f9d2c\r\n`,
-);
+const bigMessage = largeMessage(8);
 
 describe('the connection dropped around the content', () => {
   it('before it: a drop instead of the 354 to DATA', async () => {

@@ -39,6 +39,10 @@ interface CertificateCase {
   fix?: TlsSettings;
 }
 
+/** What the client says of a certificate no CA it trusts has signed, self-signed or not. */
+const untrusted =
+  /not signed by a trusted authority: if the server uses a private CA, give its certificate \(PEM\) in the TLS ca setting/;
+
 const certificates: CertificateCase[] = [
   {
     name: 'a certificate for another host name',
@@ -59,7 +63,7 @@ const certificates: CertificateCase[] = [
     name: 'a self-signed certificate',
     file: 'self-signed',
     code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
-    says: /not signed by a trusted authority: if the server uses a private CA, give its certificate \(PEM\) in the TLS ca setting/,
+    says: untrusted,
     input: '`tls-ca`',
     fix: { ca: fixture('self-signed.pem') },
   },
@@ -67,7 +71,7 @@ const certificates: CertificateCase[] = [
     name: 'a certificate from a CA the client does not trust',
     file: 'other-ca-server',
     code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    says: /not signed by a trusted authority: if the server uses a private CA, give its certificate \(PEM\) in the TLS ca setting/,
+    says: untrusted,
     input: '`tls-ca`',
     fix: { ca: fixture('other-ca.pem') },
   },

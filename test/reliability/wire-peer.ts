@@ -9,7 +9,6 @@ import { startSmtpServer, type RunningServer } from '../helpers/smtp-server.js';
 
 export interface WirePeer {
   server: RunningServer;
-  recorder: FlightRecorder;
   /** The port to send to: the recorder's. */
   port: number;
   /** TCP connections the server accepted. */
@@ -33,7 +32,6 @@ export async function startWirePeer(options: SMTPServerOptions = {}): Promise<Wi
   const recorder = await startFlightRecorder(server.port);
   return {
     server,
-    recorder,
     port: recorder.port,
     connections: () => connections,
     commands: () => commandLines(recorder),
